@@ -13,7 +13,9 @@ class PowcoinTestEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     const rootDir = config.projectConfig.rootDir;
-    this.global.__powcoinNativeElliptic = require(require.resolve('elliptic', { paths: [rootDir, `${__dirname}/packages/core`] }));
+    this.global.__powcoinNativeElliptic = require(
+      require.resolve('elliptic', { paths: [rootDir, `${__dirname}/packages/core`] }),
+    );
   }
 }
 

@@ -15,7 +15,9 @@ for (const params of Object.values(NETWORKS)) {
     const header = { ...block.header, nonce };
     const hash = headerHash(header);
     if (checkProofOfWork(hash, header.bits, params.powLimit)) {
-      console.log(`${params.network}: nonce ${nonce} hash ${hashToHex(hash)} merkle ${hashToHex(header.merkleRoot)}`);
+      console.log(
+        `${params.network}: nonce ${nonce} hash ${hashToHex(hash)} merkle ${hashToHex(header.merkleRoot)}`,
+      );
       break;
     }
   }

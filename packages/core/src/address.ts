@@ -2,7 +2,7 @@ import { base58 } from '@scure/base';
 import { bytesEqual, concatBytes } from './bytes.js';
 import { ConsensusError } from './errors.js';
 import { hash160, sha256d } from './hash.js';
-import { NETWORKS, type ChainParams } from './params.js';
+import { type ChainParams, NETWORKS } from './params.js';
 
 export const ADDRESS_HASH_BYTES = 20;
 const MAX_ADDRESS_LENGTH = 64;

@@ -56,7 +56,8 @@ export function unitsToString(units: bigint): string {
 
 /** Parses base units from a JSON decimal string ("1250000000"), strictly. */
 export function parseUnits(text: string): bigint {
-  if (typeof text !== 'string') throw new ConsensusError('AMOUNT_MALFORMED', 'units must be a decimal string');
+  if (typeof text !== 'string')
+    throw new ConsensusError('AMOUNT_MALFORMED', 'units must be a decimal string');
   if (text.startsWith('-')) throw new ConsensusError('AMOUNT_NEGATIVE', 'units must not be negative');
   if (text.length > MAX_INPUT_LENGTH) throw new ConsensusError('AMOUNT_OVERFLOW', 'units string is too long');
   if (!UNITS_RE.test(text)) {

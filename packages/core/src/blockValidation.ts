@@ -2,8 +2,8 @@ import { type Block, encodeBlock } from './block.js';
 import { bytesEqual, bytesToHex } from './bytes.js';
 import { ConsensusError } from './errors.js';
 import { type Hash32, hashToHex } from './hash.js';
-import { type HeaderContext, validateHeader } from './headerValidation.js';
 import { headerHash } from './header.js';
+import { type HeaderContext, validateHeader } from './headerValidation.js';
 import {
   type AccountChange,
   applyTransfer,
@@ -44,10 +44,13 @@ export interface UndoRecord {
 export function validateBlockBody(block: Block, params: ChainParams, height: number): Hash32[] {
   const size = encodeBlock(block).length;
   if (size > params.maxBlockBytes) {
-    throw new ConsensusError('BLOCK_TOO_LARGE', `block is ${size} bytes, the limit is ${params.maxBlockBytes}`);
+    throw new ConsensusError(
+      'BLOCK_TOO_LARGE',
+      `block is ${size} bytes, the limit is ${params.maxBlockBytes}`,
+    );
   }
   const [coinbase, ...rest] = block.txs;
-  if (!coinbase || coinbase.kind !== 'coinbase') {
+  if (coinbase?.kind !== 'coinbase') {
     throw new ConsensusError('BLOCK_NO_COINBASE', 'the first transaction of a block must be its coinbase');
   }
   const extraIndex = rest.findIndex((tx) => tx.kind === 'coinbase');
@@ -55,13 +58,17 @@ export function validateBlockBody(block: Block, params: ChainParams, height: num
     throw new ConsensusError('BLOCK_MULTIPLE_COINBASE', `transaction ${extraIndex + 1} is a second coinbase`);
   }
   if (coinbase.height !== height) {
-    throw new ConsensusError('BLOCK_BAD_COINBASE_HEIGHT', `coinbase height ${height} expected, got ${coinbase.height}`);
+    throw new ConsensusError(
+      'BLOCK_BAD_COINBASE_HEIGHT',
+      `coinbase height ${height} expected, got ${coinbase.height}`,
+    );
   }
   const ids = block.txs.map(txid);
   const seen = new Set<string>();
   for (const id of ids) {
     const key = bytesToHex(id);
-    if (seen.has(key)) throw new ConsensusError('BLOCK_DUPLICATE_TX', `transaction ${hashToHex(id)} appears twice`);
+    if (seen.has(key))
+      throw new ConsensusError('BLOCK_DUPLICATE_TX', `transaction ${hashToHex(id)} appears twice`);
     seen.add(key);
   }
   const root = merkleRoot(ids);
@@ -80,7 +87,7 @@ function computeChanges(view: LedgerView, block: Block, ctx: BlockContext): Undo
   const overlay = new LedgerOverlay(view);
   const maturingHeight = height - params.coinbaseMaturity;
   const maturing = ctx.maturingCoinbase;
-  if ((maturingHeight >= 0) !== (maturing !== null) || (maturing && maturing.height !== maturingHeight)) {
+  if (maturingHeight >= 0 !== (maturing !== null) || (maturing && maturing.height !== maturingHeight)) {
     throw new ConsensusError(
       'LEDGER_INCONSISTENT',
       `block ${height} must mature the coinbase of height ${maturingHeight < 0 ? 'none' : maturingHeight}, context gives ${maturing ? maturing.height : 'none'}`,
@@ -111,7 +118,8 @@ function computeChanges(view: LedgerView, block: Block, ctx: BlockContext): Undo
  */
 export function validateBlock(view: LedgerView, block: Block, ctx: BlockContext): UndoRecord {
   if (ctx.header) {
-    if (ctx.header.height !== ctx.height) throw new RangeError('header context and block context disagree on height');
+    if (ctx.header.height !== ctx.height)
+      throw new RangeError('header context and block context disagree on height');
     validateHeader(block.header, ctx.header);
   } else if (ctx.height !== 0) {
     throw new RangeError('only the genesis block is applied without a header context');
@@ -147,7 +155,10 @@ export function validateTransaction(
   options: TransferCheckOptions = {},
 ): AccountChange[] {
   if (tx.kind !== 'transfer') {
-    throw new ConsensusError('TX_UNEXPECTED_COINBASE', 'a coinbase is only valid as the first transaction of a block');
+    throw new ConsensusError(
+      'TX_UNEXPECTED_COINBASE',
+      'a coinbase is only valid as the first transaction of a block',
+    );
   }
   const overlay = new LedgerOverlay(view);
   applyTransfer(params, overlay, tx, options);

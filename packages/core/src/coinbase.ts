@@ -1,7 +1,13 @@
 import { concatBytes } from './bytes.js';
 import { ByteWriter } from './encoding.js';
 import { ConsensusError } from './errors.js';
-import { type CoinbaseOutput, type CoinbaseTx, decodeTx, encodeTx, MAX_COINBASE_EXTRA_BYTES } from './transaction.js';
+import {
+  type CoinbaseOutput,
+  type CoinbaseTx,
+  decodeTx,
+  encodeTx,
+  MAX_COINBASE_EXTRA_BYTES,
+} from './transaction.js';
 
 /** A coinbase cut around its extranonce space, as Stratum sends it. */
 export interface CoinbaseParts {
@@ -37,10 +43,21 @@ export function createCoinbaseTemplate(request: CoinbaseTemplateRequest): Coinba
  * (everything after `extranonce1Size + extranonce2Size` bytes of it), so that
  * `coinb1 ‖ extranonce1 ‖ extranonce2 ‖ coinb2` is again a coinbase of the same shape.
  */
-export function splitCoinbase(coinbase: CoinbaseTx, extranonce1Size: number, extranonce2Size: number): CoinbaseParts {
+export function splitCoinbase(
+  coinbase: CoinbaseTx,
+  extranonce1Size: number,
+  extranonce2Size: number,
+): CoinbaseParts {
   const space = extranonce1Size + extranonce2Size;
-  if (!Number.isInteger(space) || extranonce1Size < 0 || extranonce2Size < 0 || coinbase.extra.length < space) {
-    throw new RangeError(`coinbase free field has ${coinbase.extra.length} bytes, needs ${space} for extranonces`);
+  if (
+    !Number.isInteger(space) ||
+    extranonce1Size < 0 ||
+    extranonce2Size < 0 ||
+    coinbase.extra.length < space
+  ) {
+    throw new RangeError(
+      `coinbase free field has ${coinbase.extra.length} bytes, needs ${space} for extranonces`,
+    );
   }
   const bytes = encodeTx(coinbase);
   const start = new ByteWriter(16).u8(0).u32(coinbase.height).varint(coinbase.extra.length).length;
@@ -58,6 +75,7 @@ export function joinCoinbase(
 ): { bytes: Uint8Array; coinbase: CoinbaseTx } {
   const bytes = concatBytes(parts.coinb1, extranonce1, extranonce2, parts.coinb2);
   const tx = decodeTx(bytes);
-  if (tx.kind !== 'coinbase') throw new ConsensusError('DECODE_UNKNOWN_TYPE', 'joined bytes are not a coinbase');
+  if (tx.kind !== 'coinbase')
+    throw new ConsensusError('DECODE_UNKNOWN_TYPE', 'joined bytes are not a coinbase');
   return { bytes, coinbase: tx };
 }

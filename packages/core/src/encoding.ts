@@ -116,9 +116,13 @@ export class ByteReader {
 
   private need(n: number, what: string): void {
     if (this.remaining < n) {
-      throw new ConsensusError('DECODE_TRUNCATED', `${what}: expected ${n} more bytes, got ${this.remaining}`, {
-        offset: this.pos,
-      });
+      throw new ConsensusError(
+        'DECODE_TRUNCATED',
+        `${what}: expected ${n} more bytes, got ${this.remaining}`,
+        {
+          offset: this.pos,
+        },
+      );
     }
   }
 
@@ -193,9 +197,13 @@ export class ByteReader {
   /** Throws unless every byte was consumed. */
   finish(what = 'value'): void {
     if (this.remaining !== 0) {
-      throw new ConsensusError('DECODE_TRAILING_BYTES', `${what}: ${this.remaining} unexpected trailing bytes`, {
-        offset: this.pos,
-      });
+      throw new ConsensusError(
+        'DECODE_TRAILING_BYTES',
+        `${what}: ${this.remaining} unexpected trailing bytes`,
+        {
+          offset: this.pos,
+        },
+      );
     }
   }
 }

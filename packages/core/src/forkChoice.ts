@@ -55,7 +55,10 @@ export function planReorg(
   const step = (entry: ChainEntry): ChainEntry => {
     const parent = entry.height > 0 ? lookup(entry.prevHash) : undefined;
     if (!parent) {
-      throw new ConsensusError('REORG_NO_COMMON_ANCESTOR', `no common ancestor: ${entry.hash} has no known parent`);
+      throw new ConsensusError(
+        'REORG_NO_COMMON_ANCESTOR',
+        `no common ancestor: ${entry.hash} has no known parent`,
+      );
     }
     return parent;
   };

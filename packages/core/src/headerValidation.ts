@@ -71,11 +71,17 @@ export function validateHeader(header: BlockHeader, ctx: HeaderContext): Hash32 
   }
   const latest = ctx.now + ctx.params.maxFutureBlockSeconds;
   if (header.time > latest) {
-    throw new ConsensusError('BLOCK_TIME_TOO_NEW', `time ${header.time} is more than ${ctx.params.maxFutureBlockSeconds} s ahead of ${ctx.now}`);
+    throw new ConsensusError(
+      'BLOCK_TIME_TOO_NEW',
+      `time ${header.time} is more than ${ctx.params.maxFutureBlockSeconds} s ahead of ${ctx.now}`,
+    );
   }
   const hash = headerHash(header);
   if (!checkProofOfWork(hash, header.bits, ctx.params.powLimit)) {
-    throw new ConsensusError('BLOCK_BAD_POW', `hash ${hashToHex(hash)} is above the target of bits ${bitsHex(header.bits)}`);
+    throw new ConsensusError(
+      'BLOCK_BAD_POW',
+      `hash ${hashToHex(hash)} is above the target of bits ${bitsHex(header.bits)}`,
+    );
   }
   return hash;
 }

@@ -76,11 +76,17 @@ export function verifySignature(publicKey: Uint8Array, hash: Hash32, signature: 
     throw new ConsensusError('TX_BAD_SIGNATURE', 'signature r or s is outside 1..n-1');
   }
   if (s > HALF_N) {
-    throw new ConsensusError('TX_HIGH_S', 'signature s is in the upper half of the curve order (only low-S is valid)');
+    throw new ConsensusError(
+      'TX_HIGH_S',
+      'signature s is in the upper half of the curve order (only low-S is valid)',
+    );
   }
   const ok = secp256k1.verify(
     Buffer.from(hash),
-    { r: Buffer.from(signature.subarray(0, 32)).toString('hex'), s: Buffer.from(signature.subarray(32)).toString('hex') },
+    {
+      r: Buffer.from(signature.subarray(0, 32)).toString('hex'),
+      s: Buffer.from(signature.subarray(32)).toString('hex'),
+    },
     Buffer.from(publicKey),
   );
   if (!ok) throw new ConsensusError('TX_BAD_SIGNATURE', 'signature does not verify against the sender key');

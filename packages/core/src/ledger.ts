@@ -83,7 +83,10 @@ export function applyTransfer(
   if (tx.amount === 0n) throw new ConsensusError('TX_ZERO_AMOUNT', 'a transfer must move at least 1 unit');
   const total = tx.amount + tx.fee;
   if (tx.amount > MAX_MONEY || tx.fee > MAX_MONEY || total > MAX_MONEY) {
-    throw new ConsensusError('TX_AMOUNT_OVERFLOW', `amount plus fee ${total} exceeds the maximum of ${MAX_MONEY} units`);
+    throw new ConsensusError(
+      'TX_AMOUNT_OVERFLOW',
+      `amount plus fee ${total} exceeds the maximum of ${MAX_MONEY} units`,
+    );
   }
   if (!options.isSignatureVerified?.(tx)) {
     verifySignature(tx.senderPublicKey, transferSigningHash(params, tx), tx.signature);
@@ -109,7 +112,10 @@ export function applyTransfer(
   const recipient = overlay.getAccount(recipientAddress);
   const credited = recipient.balance + tx.amount;
   if (credited + recipient.immature > MAX_MONEY) {
-    throw new ConsensusError('TX_AMOUNT_OVERFLOW', `crediting ${recipientAddress} would exceed ${MAX_MONEY} units`);
+    throw new ConsensusError(
+      'TX_AMOUNT_OVERFLOW',
+      `crediting ${recipientAddress} would exceed ${MAX_MONEY} units`,
+    );
   }
   overlay.setAccount(recipientAddress, { ...recipient, balance: credited });
   return tx.fee;
@@ -138,12 +144,16 @@ export function matureCoinbase(params: ChainParams, overlay: LedgerOverlay, coin
 export function creditCoinbase(params: ChainParams, overlay: LedgerOverlay, coinbase: CoinbaseTx): bigint {
   let total = 0n;
   for (const out of coinbase.outputs) {
-    if (out.amount === 0n) throw new ConsensusError('TX_ZERO_AMOUNT', 'a coinbase output must pay at least 1 unit');
+    if (out.amount === 0n)
+      throw new ConsensusError('TX_ZERO_AMOUNT', 'a coinbase output must pay at least 1 unit');
     total += out.amount;
     const address = addressFromHash(params, out.recipient);
     const account = overlay.getAccount(address);
     if (total > MAX_MONEY || account.balance + account.immature + out.amount > MAX_MONEY) {
-      throw new ConsensusError('TX_AMOUNT_OVERFLOW', `coinbase output to ${address} exceeds ${MAX_MONEY} units`);
+      throw new ConsensusError(
+        'TX_AMOUNT_OVERFLOW',
+        `coinbase output to ${address} exceeds ${MAX_MONEY} units`,
+      );
     }
     overlay.setAccount(address, { ...account, immature: account.immature + out.amount });
   }

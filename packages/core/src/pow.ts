@@ -32,7 +32,8 @@ export function bitsToTarget(bits: number): bigint {
 export function targetToBits(target: bigint): number {
   if (target < 0n || target > MAX_TARGET) throw new RangeError('target outside 0..2^256-1');
   let size = byteLength(target);
-  let mantissa = size <= 3 ? Number(target << BigInt(8 * (3 - size))) : Number(target >> BigInt(8 * (size - 3)));
+  let mantissa =
+    size <= 3 ? Number(target << BigInt(8 * (3 - size))) : Number(target >> BigInt(8 * (size - 3)));
   // The mantissa's top bit is a sign bit: shift one byte more instead of setting it.
   if (mantissa & 0x00800000) {
     mantissa >>>= 8;

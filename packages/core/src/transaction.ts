@@ -102,7 +102,10 @@ export function readTx(r: ByteReader): Transaction {
     const count = r.varint(MAX_COINBASE_OUTPUTS, 'coinbase output count');
     const outputs: CoinbaseOutput[] = [];
     for (let i = 0; i < count; i++) {
-      outputs.push({ recipient: r.bytes(ADDRESS_HASH_BYTES, 'output recipient'), amount: r.u64('output amount') });
+      outputs.push({
+        recipient: r.bytes(ADDRESS_HASH_BYTES, 'output recipient'),
+        amount: r.u64('output amount'),
+      });
     }
     return { kind: 'coinbase', height, extra, outputs };
   }
@@ -142,7 +145,11 @@ export interface TransferRequest {
 }
 
 /** Builds and signs a transfer. Validity against a ledger is checked elsewhere. */
-export function createTransfer(params: ChainParams, privateKey: Uint8Array, request: TransferRequest): TransferTx {
+export function createTransfer(
+  params: ChainParams,
+  privateKey: Uint8Array,
+  request: TransferRequest,
+): TransferTx {
   const recipient = typeof request.to === 'string' ? addressToHash(params, request.to) : request.to;
   const unsigned = {
     senderPublicKey: publicKeyFromPrivate(privateKey),

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { COIN, type ConsensusErrorCode, formatCoins, MAX_MONEY, parseCoins, parseUnits, unitsToString } from '../src/index.js';
+import {
+  COIN,
+  type ConsensusErrorCode,
+  formatCoins,
+  MAX_MONEY,
+  parseCoins,
+  parseUnits,
+  unitsToString,
+} from '../src/index.js';
 
 function codeOf(fn: () => unknown): ConsensusErrorCode | undefined {
   try {

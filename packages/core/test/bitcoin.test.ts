@@ -30,7 +30,9 @@ interface MerkleVector {
   txids: string[];
   root: string;
 }
-const fixtures = JSON.parse(readFileSync(new URL('./fixtures/bitcoin-blocks.json', import.meta.url), 'utf8')) as {
+const fixtures = JSON.parse(
+  readFileSync(new URL('./fixtures/bitcoin-blocks.json', import.meta.url), 'utf8'),
+) as {
   headers: HeaderVector[];
   merkle: MerkleVector[];
 };

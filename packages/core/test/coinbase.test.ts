@@ -39,20 +39,31 @@ describe('coinbase for Stratum', () => {
 
   it('joins back to the same bytes for any extranonce sizes and values', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 16 }), fc.nat(), (s1, s2, seed) => {
-        const cb = createCoinbaseTemplate({ height: seed % 1000, extranonceBytes: s1 + s2, outputs: template.outputs });
-        const parts = splitCoinbase(cb, s1, s2);
-        const en1 = new Uint8Array(s1).fill(seed & 0xff);
-        const en2 = new Uint8Array(s2).fill((seed >> 8) & 0xff);
-        const { bytes } = joinCoinbase(parts, en1, en2);
-        expect(bytes.length).toBe(encodeTx(cb).length);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.nat(),
+        (s1, s2, seed) => {
+          const cb = createCoinbaseTemplate({
+            height: seed % 1000,
+            extranonceBytes: s1 + s2,
+            outputs: template.outputs,
+          });
+          const parts = splitCoinbase(cb, s1, s2);
+          const en1 = new Uint8Array(s1).fill(seed & 0xff);
+          const en2 = new Uint8Array(s2).fill((seed >> 8) & 0xff);
+          const { bytes } = joinCoinbase(parts, en1, en2);
+          expect(bytes.length).toBe(encodeTx(cb).length);
+        },
+      ),
     );
   });
 
   it('refuses a free field too small for the extranonces', () => {
     expect(() => splitCoinbase(template, 8, 10)).toThrow(RangeError);
-    expect(() => createCoinbaseTemplate({ height: 1, extranonceBytes: 101, outputs: [] })).toThrow(RangeError);
+    expect(() => createCoinbaseTemplate({ height: 1, extranonceBytes: 101, outputs: [] })).toThrow(
+      RangeError,
+    );
   });
 
   it("gives a merkle branch that folds the coinbase txid into the block's root", () => {

@@ -49,10 +49,15 @@ const coinbaseArb: fc.Arbitrary<Transaction> = fc.record({
   kind: fc.constant('coinbase' as const),
   height: u32,
   extra: fc.uint8Array({ maxLength: 100 }),
-  outputs: fc.array(fc.record({ recipient: bytesN(20), amount: u64 }), { maxLength: 300 }).map((o) => o.slice(0, 256)),
+  outputs: fc
+    .array(fc.record({ recipient: bytesN(20), amount: u64 }), { maxLength: 300 })
+    .map((o) => o.slice(0, 256)),
 });
 const txArb = fc.oneof(transferArb, coinbaseArb);
-const blockArb: fc.Arbitrary<Block> = fc.record({ header: headerArb, txs: fc.array(txArb, { maxLength: 20 }) });
+const blockArb: fc.Arbitrary<Block> = fc.record({
+  header: headerArb,
+  txs: fc.array(txArb, { maxLength: 20 }),
+});
 
 describe('canonical encoding round trips', () => {
   it('header: decode(encode(h)) = h, always 80 bytes', () => {
@@ -150,7 +155,9 @@ describe('strict decoding', () => {
     expect(new ByteReader(hexToBytes('fdfd00')).varint(1000)).toBe(0xfd);
     expect(codeOf(() => new ByteReader(hexToBytes('fd0100')).varint(1000))).toBe('DECODE_NONCANONICAL');
     expect(codeOf(() => new ByteReader(hexToBytes('fe01000000')).varint(1e9))).toBe('DECODE_NONCANONICAL');
-    expect(codeOf(() => new ByteReader(hexToBytes('ff0100000000000000')).varint(1e15))).toBe('DECODE_NONCANONICAL');
+    expect(codeOf(() => new ByteReader(hexToBytes('ff0100000000000000')).varint(1e15))).toBe(
+      'DECODE_NONCANONICAL',
+    );
     expect(codeOf(() => new ByteReader(hexToBytes('fde803')).varint(999))).toBe('DECODE_OVERSIZE');
   });
 
@@ -165,7 +172,8 @@ describe('strict decoding', () => {
   });
 
   it('rejects bad hex at the edge', () => {
-    for (const bad of ['abc', 'zz', '0x00', ' 00', 'é0']) expect(codeOf(() => hexToBytes(bad))).toBe('DECODE_BAD_HEX');
+    for (const bad of ['abc', 'zz', '0x00', ' 00', 'é0'])
+      expect(codeOf(() => hexToBytes(bad))).toBe('DECODE_BAD_HEX');
     expect(codeOf(() => hexToBytes('00', 32))).toBe('DECODE_BAD_HEX');
   });
 

@@ -108,17 +108,21 @@ describe('keys and signatures', () => {
 
   it('produce low-S signatures that verify, and only for their hash and key', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.integer({ min: 0, max: 50 }), (hash, k) => {
-        const { privateKey, publicKey } = testKey(k);
-        const sig = signHash(privateKey, hash);
-        const s = BigInt(`0x${bytesToHex(sig.subarray(32))}`);
-        expect(s <= CURVE_ORDER / 2n).toBe(true);
-        expect(() => verifySignature(publicKey, hash, sig)).not.toThrow();
-        const other = new Uint8Array(hash);
-        other[0] = (other[0] as number) ^ 1;
-        expect(codeOf(() => verifySignature(publicKey, other, sig))).toBe('TX_BAD_SIGNATURE');
-        expect(codeOf(() => verifySignature(testKey(k + 1).publicKey, hash, sig))).toBe('TX_BAD_SIGNATURE');
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.integer({ min: 0, max: 50 }),
+        (hash, k) => {
+          const { privateKey, publicKey } = testKey(k);
+          const sig = signHash(privateKey, hash);
+          const s = BigInt(`0x${bytesToHex(sig.subarray(32))}`);
+          expect(s <= CURVE_ORDER / 2n).toBe(true);
+          expect(() => verifySignature(publicKey, hash, sig)).not.toThrow();
+          const other = new Uint8Array(hash);
+          other[0] = (other[0] as number) ^ 1;
+          expect(codeOf(() => verifySignature(publicKey, other, sig))).toBe('TX_BAD_SIGNATURE');
+          expect(codeOf(() => verifySignature(testKey(k + 1).publicKey, hash, sig))).toBe('TX_BAD_SIGNATURE');
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -128,7 +132,10 @@ describe('keys and signatures', () => {
     const hash = sha256d(Uint8Array.of(1, 2, 3));
     const sig = signHash(privateKey, hash);
     const s = BigInt(`0x${bytesToHex(sig.subarray(32))}`);
-    const high = new Uint8Array([...sig.subarray(0, 32), ...hexToBytes((CURVE_ORDER - s).toString(16).padStart(64, '0'))]);
+    const high = new Uint8Array([
+      ...sig.subarray(0, 32),
+      ...hexToBytes((CURVE_ORDER - s).toString(16).padStart(64, '0')),
+    ]);
     expect(codeOf(() => verifySignature(publicKey, hash, high))).toBe('TX_HIGH_S');
   });
 
@@ -146,7 +153,9 @@ describe('keys and signatures', () => {
     const badPrefix = new Uint8Array(testKey(1).publicKey);
     badPrefix[0] = 4;
     expect(codeOf(() => verifySignature(badPrefix, hash, sig))).toBe('TX_BAD_PUBKEY');
-    expect(codeOf(() => verifySignature(testKey(1).publicKey, hash, new Uint8Array(64)))).toBe('TX_BAD_SIGNATURE');
+    expect(codeOf(() => verifySignature(testKey(1).publicKey, hash, new Uint8Array(64)))).toBe(
+      'TX_BAD_SIGNATURE',
+    );
   });
 
   it('commit signatures to the network: a regtest transfer does not verify as devnet', () => {
@@ -156,9 +165,11 @@ describe('keys and signatures', () => {
       fee: 1n,
       nonce: 0,
     });
-    expect(() => verifySignature(tx.senderPublicKey, transferSigningHash(REGTEST, tx), tx.signature)).not.toThrow();
-    expect(codeOf(() => verifySignature(tx.senderPublicKey, transferSigningHash(DEVNET, tx), tx.signature))).toBe(
-      'TX_BAD_SIGNATURE',
-    );
+    expect(() =>
+      verifySignature(tx.senderPublicKey, transferSigningHash(REGTEST, tx), tx.signature),
+    ).not.toThrow();
+    expect(
+      codeOf(() => verifySignature(tx.senderPublicKey, transferSigningHash(DEVNET, tx), tx.signature)),
+    ).toBe('TX_BAD_SIGNATURE');
   });
 });

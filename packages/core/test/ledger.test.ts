@@ -4,7 +4,7 @@ import {
   blockSubsidy,
   COIN,
   createTransfer,
-  MemoryLedger,
+  type MemoryLedger,
   REGTEST,
   type TransferTx,
   undoBlock,
@@ -103,7 +103,9 @@ describe('transfers in blocks', () => {
     expect(() => validateTransaction(REGTEST, chain.ledger, forged)).toThrow(
       expect.objectContaining({ code: 'TX_BAD_SIGNATURE' }),
     );
-    expect(() => validateTransaction(REGTEST, chain.ledger, forged, { isSignatureVerified: () => true })).not.toThrow();
+    expect(() =>
+      validateTransaction(REGTEST, chain.ledger, forged, { isSignatureVerified: () => true }),
+    ).not.toThrow();
   });
 });
 
@@ -133,33 +135,36 @@ describe('undo', () => {
       fee: fc.bigInt({ min: 0n, max: 100_000n }),
     });
     fc.assert(
-      fc.property(fc.array(fc.array(transfer, { maxLength: 6 }), { minLength: 1, maxLength: 3 }), (blocks) => {
-        const chain = new TestChain(REGTEST);
-        for (const b of base.blocks.slice(1)) chain.addBlock(b);
-        const start = chain.height;
-        for (const plan of blocks) {
-          // Keep only the transfers valid in sequence, as a miner filling a template would.
-          const nonces = new Map<number, number>();
-          let view = chain.ledger;
-          const txs: TransferTx[] = [];
-          for (const t of plan) {
-            const nonce = nonces.get(t.from) ?? view.getAccount(testAddress(REGTEST, t.from)).nonce;
-            const tx = pay(t.from, t.to, t.amount, t.fee, nonce);
-            try {
-              view = view.withChanges(validateTransaction(REGTEST, view, tx), 'forward');
-              nonces.set(t.from, nonce + 1);
-              txs.push(tx);
-            } catch {
-              // invalid in sequence (funds): left out
+      fc.property(
+        fc.array(fc.array(transfer, { maxLength: 6 }), { minLength: 1, maxLength: 3 }),
+        (blocks) => {
+          const chain = new TestChain(REGTEST);
+          for (const b of base.blocks.slice(1)) chain.addBlock(b);
+          const start = chain.height;
+          for (const plan of blocks) {
+            // Keep only the transfers valid in sequence, as a miner filling a template would.
+            const nonces = new Map<number, number>();
+            let view = chain.ledger;
+            const txs: TransferTx[] = [];
+            for (const t of plan) {
+              const nonce = nonces.get(t.from) ?? view.getAccount(testAddress(REGTEST, t.from)).nonce;
+              const tx = pay(t.from, t.to, t.amount, t.fee, nonce);
+              try {
+                view = view.withChanges(validateTransaction(REGTEST, view, tx), 'forward');
+                nonces.set(t.from, nonce + 1);
+                txs.push(tx);
+              } catch {
+                // invalid in sequence (funds): left out
+              }
             }
+            chain.mine({ txs, minerHash: testKey(txs.length % 4).hash });
           }
-          chain.mine({ txs, minerHash: testKey(txs.length % 4).hash });
-        }
-        for (let h = chain.height; h > start; h--) {
-          const restored = undoBlock(chain.ledgers[h] as MemoryLedger, chain.undos[h] as never);
-          expect(restored.equals(chain.ledgers[h - 1] as MemoryLedger)).toBe(true);
-        }
-      }),
+          for (let h = chain.height; h > start; h--) {
+            const restored = undoBlock(chain.ledgers[h] as MemoryLedger, chain.undos[h] as never);
+            expect(restored.equals(chain.ledgers[h - 1] as MemoryLedger)).toBe(true);
+          }
+        },
+      ),
       { numRuns: 25 },
     );
   });

@@ -82,7 +82,8 @@ describe('share difficulty → target', () => {
 
   it('clamps tiny difficulties to the largest target and rejects nonsense', () => {
     expect(difficultyToTarget(1e-80)).toBe((1n << 256n) - 1n);
-    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => difficultyToTarget(bad)).toThrow(RangeError);
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => difficultyToTarget(bad)).toThrow(RangeError);
   });
 
   it('inverts targetToDifficulty within float precision', () => {

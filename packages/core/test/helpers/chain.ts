@@ -4,18 +4,18 @@ import {
   applyBlock,
   type Block,
   type BlockContext,
+  type BlockHeader,
   blockSubsidy,
   type ChainParams,
   type CoinbaseTx,
   checkProofOfWork,
   computeMerkleRoot,
   createGenesisBlock,
+  hash160,
   headerContextFromAncestors,
   headerHash,
   MemoryLedger,
   publicKeyFromPrivate,
-  hash160,
-  type BlockHeader,
   type Transaction,
   type UndoRecord,
 } from '../../src/index.js';
@@ -110,7 +110,10 @@ export class TestChain {
       height,
       extra: new Uint8Array(8),
       outputs: [
-        { recipient: options.minerHash ?? testKey(0).hash, amount: options.claim ?? blockSubsidy(this.params, height) + fees },
+        {
+          recipient: options.minerHash ?? testKey(0).hash,
+          amount: options.claim ?? blockSubsidy(this.params, height) + fees,
+        },
       ],
     };
     const all = [coinbase, ...txs];
