@@ -9,8 +9,8 @@ export const MAX_MONEY = 21_000_000n * COIN;
 
 const COINS_RE = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
 const UNITS_RE = /^(0|[1-9][0-9]*)$/;
-// Longest string worth parsing: the integer digits of MAX_MONEY in coins plus a point and 8 decimals.
-const MAX_INPUT_LENGTH = 32;
+// Longer input is refused before any parsing; shorter input is judged by its value.
+const MAX_INPUT_LENGTH = 1024;
 
 /**
  * Parses an amount typed in coins ("12.5", "0.00000001") into base units.
@@ -23,7 +23,7 @@ export function parseCoins(text: string): bigint {
     throw new ConsensusError('AMOUNT_NEGATIVE', `amount must not be negative, got "${clip(text)}"`);
   }
   if (text.length > MAX_INPUT_LENGTH) {
-    throw new ConsensusError('AMOUNT_OVERFLOW', `amount is too long (${text.length} characters)`);
+    throw new ConsensusError('AMOUNT_MALFORMED', `amount is too long (${text.length} characters)`);
   }
   const match = COINS_RE.exec(text);
   if (!match) {
@@ -59,7 +59,7 @@ export function parseUnits(text: string): bigint {
   if (typeof text !== 'string')
     throw new ConsensusError('AMOUNT_MALFORMED', 'units must be a decimal string');
   if (text.startsWith('-')) throw new ConsensusError('AMOUNT_NEGATIVE', 'units must not be negative');
-  if (text.length > MAX_INPUT_LENGTH) throw new ConsensusError('AMOUNT_OVERFLOW', 'units string is too long');
+  if (text.length > MAX_INPUT_LENGTH) throw new ConsensusError('AMOUNT_MALFORMED', 'units string is too long');
   if (!UNITS_RE.test(text)) {
     throw new ConsensusError('AMOUNT_MALFORMED', `"${clip(text)}" is not a whole number of base units`);
   }

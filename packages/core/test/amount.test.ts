@@ -1,22 +1,6 @@
 import fc from 'fast-check';
-import {
-  COIN,
-  type ConsensusErrorCode,
-  formatCoins,
-  MAX_MONEY,
-  parseCoins,
-  parseUnits,
-  unitsToString,
-} from '../src/index.js';
-
-function codeOf(fn: () => unknown): ConsensusErrorCode | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { code?: ConsensusErrorCode }).code;
-  }
-  return undefined;
-}
+import { COIN, formatCoins, MAX_MONEY, parseCoins, parseUnits, unitsToString } from '../src/index.js';
+import { codeOf } from './helpers/codeOf.js';
 
 describe('amounts in coins', () => {
   it.each([
@@ -62,6 +46,8 @@ describe('amounts in coins', () => {
     ['21000000.00000001', 'AMOUNT_OVERFLOW'],
     ['99999999999999999999', 'AMOUNT_OVERFLOW'],
     ['1'.repeat(100), 'AMOUNT_OVERFLOW'],
+    ['a'.repeat(40), 'AMOUNT_MALFORMED'],
+    ['1'.repeat(5000), 'AMOUNT_MALFORMED'],
   ])('rejects %j with %s', (text, code) => {
     expect(codeOf(() => parseCoins(text))).toBe(code);
   });

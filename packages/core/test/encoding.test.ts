@@ -4,7 +4,6 @@ import {
   ByteReader,
   ByteWriter,
   bytesToHex,
-  type ConsensusErrorCode,
   decodeBlock,
   decodeHeader,
   decodeTx,
@@ -14,15 +13,7 @@ import {
   hexToBytes,
   type Transaction,
 } from '../src/index.js';
-
-function codeOf(fn: () => unknown): ConsensusErrorCode | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { code?: ConsensusErrorCode }).code;
-  }
-  return undefined;
-}
+import { codeOf } from './helpers/codeOf.js';
 
 const bytesN = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 const u32 = fc.nat({ max: 0xffffffff });

@@ -5,7 +5,6 @@ import {
   addressFromPublicKey,
   addressToHash,
   bytesToHex,
-  type ConsensusErrorCode,
   CURVE_ORDER,
   createTransfer,
   DEVNET,
@@ -22,15 +21,7 @@ import {
   verifySignature,
 } from '../src/index.js';
 import { testKey } from './helpers/chain.js';
-
-function codeOf(fn: () => unknown): ConsensusErrorCode | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { code?: ConsensusErrorCode }).code;
-  }
-  return undefined;
-}
+import { codeOf } from './helpers/codeOf.js';
 
 describe('hashes agree with node:crypto', () => {
   it('sha256 and sha256d', () => {
