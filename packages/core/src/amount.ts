@@ -59,7 +59,8 @@ export function parseUnits(text: string): bigint {
   if (typeof text !== 'string')
     throw new ConsensusError('AMOUNT_MALFORMED', 'units must be a decimal string');
   if (text.startsWith('-')) throw new ConsensusError('AMOUNT_NEGATIVE', 'units must not be negative');
-  if (text.length > MAX_INPUT_LENGTH) throw new ConsensusError('AMOUNT_MALFORMED', 'units string is too long');
+  if (text.length > MAX_INPUT_LENGTH)
+    throw new ConsensusError('AMOUNT_MALFORMED', 'units string is too long');
   if (!UNITS_RE.test(text)) {
     throw new ConsensusError('AMOUNT_MALFORMED', `"${clip(text)}" is not a whole number of base units`);
   }
