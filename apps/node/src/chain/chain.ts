@@ -1,0 +1,247 @@
+import {
+  type AncestorHeader,
+  addressFromHash,
+  addressFromPublicKey,
+  type Block,
+  type ChainEntry,
+  type ChainParams,
+  type CoinbaseTx,
+  ConsensusError,
+  chainWorkOf,
+  createGenesisBlock,
+  decodeBlock,
+  encodeBlock,
+  encodeHeader,
+  hashToHex,
+  headerContextFromAncestors,
+  headerHash,
+  hexToHash,
+  invertChanges,
+  isBetterTip,
+  planReorg,
+  txid,
+  validateBlock,
+  validateBlockBody,
+  validateHeader,
+} from '@powcoin/core';
+import type { ChainStore, HeaderRow } from '../store/chainStore.js';
+import { undoFromJson, undoToJson } from '../store/records.js';
+import { ChainError } from './chainError.js';
+
+/** Ancestors needed for a header context: max(median-time span, retarget window + 1). */
+const CONTEXT_DEPTH = 32;
+
+export interface SubmitResult {
+  readonly hash: string;
+  readonly height: number;
+  /** `tip`: the block is (now) on the active chain; `side`: stored on a branch with less work. */
+  readonly status: 'tip' | 'side';
+  /** Blocks that left and joined the active chain, when the block caused a reorg. */
+  readonly disconnected: readonly Block[];
+  readonly connected: readonly string[];
+}
+
+function entryOf(row: HeaderRow): ChainEntry {
+  return { hash: row.hash, prevHash: row.prevHash, height: row.height, chainWork: row.chainWork };
+}
+
+/**
+ * The block tree and the active chain over a `ChainStore`: accepts blocks, keeps the chain with
+ * the most work, and moves the ledger between branches. Every change of the active chain
+ * (one block, or a whole reorg) is one atomic store transaction.
+ */
+export class Chain {
+  constructor(
+    private readonly store: ChainStore,
+    readonly params: ChainParams,
+  ) {
+    if (!store.mainTip()) this.connectGenesis();
+    else {
+      const genesisHash = store.mainHashAt(0);
+      if (genesisHash !== params.genesis.hash) {
+        throw new Error(`data dir holds a chain with genesis ${genesisHash}, not ${params.network}'s`);
+      }
+    }
+  }
+
+  private connectGenesis(): void {
+    const block = createGenesisBlock(this.params);
+    const hash = hashToHex(headerHash(block.header));
+    this.store.transaction(() => {
+      this.store.putHeader({
+        hash,
+        prevHash: hashToHex(block.header.prevHash),
+        height: 0,
+        chainWork: chainWorkOf(0n, block.header.bits),
+        time: block.header.time,
+        bits: block.header.bits,
+        header: encodeHeader(block.header),
+      });
+      this.store.putBlock(hash, encodeBlock(block));
+      this.connect(block, hash, 0, Math.floor(Date.now() / 1000));
+    });
+  }
+
+  /** The active chain's tip. */
+  tip(): ChainEntry {
+    const tip = this.store.mainTip();
+    const row = tip && this.store.getHeader(tip.hash);
+    if (!row) throw new Error('store has no active chain');
+    return entryOf(row);
+  }
+
+  getBlock(hash: string): Block | undefined {
+    const bytes = this.store.getBlockBytes(hash);
+    return bytes ? decodeBlock(bytes, Number.POSITIVE_INFINITY) : undefined;
+  }
+
+  /** The active chain's block at a height. */
+  getBlockAt(height: number): Block | undefined {
+    const hash = this.store.mainHashAt(height);
+    return hash === undefined ? undefined : this.getBlock(hash);
+  }
+
+  private ancestors(parent: HeaderRow): AncestorHeader[] {
+    const out: AncestorHeader[] = [];
+    let row: HeaderRow | undefined = parent;
+    while (row && out.length < CONTEXT_DEPTH) {
+      out.push({ hash: hexToHash(row.hash), height: row.height, time: row.time, bits: row.bits });
+      row = row.height > 0 ? this.store.getHeader(row.prevHash) : undefined;
+    }
+    return out.reverse();
+  }
+
+  /**
+   * Validates and stores a block, then makes the chain with the most work active. Throws a
+   * `ConsensusError` (invalid block: nothing stored but an invalid mark) or a `ChainError`.
+   * `now` is the node's clock in seconds.
+   */
+  submitBlock(block: Block, now: number): SubmitResult {
+    const hash = hashToHex(headerHash(block.header));
+    const known = this.store.getHeader(hash);
+    if (known?.invalid) throw new ChainError('BLOCK_KNOWN_INVALID', `block ${hash} is known to be invalid`);
+    if (known && this.store.getBlockBytes(hash))
+      throw new ChainError('BLOCK_DUPLICATE', `block ${hash} is already known`);
+    const prevHash = hashToHex(block.header.prevHash);
+    const parent = this.store.getHeader(prevHash);
+    if (!parent)
+      throw new ChainError('BLOCK_PARENT_UNKNOWN', `parent ${prevHash} of block ${hash} is unknown`);
+    if (parent.invalid) {
+      this.store.transaction(() => this.storeHeader(block, hash, parent, true));
+      throw new ChainError('BLOCK_KNOWN_INVALID', `block ${hash} builds on invalid block ${prevHash}`);
+    }
+    const height = parent.height + 1;
+    validateHeader(block.header, headerContextFromAncestors(this.params, this.ancestors(parent), now));
+    validateBlockBody(block, this.params, height);
+
+    const row = this.store.transaction(() => {
+      const stored = this.storeHeader(block, hash, parent, false);
+      this.store.putBlock(hash, encodeBlock(block));
+      return stored;
+    });
+    const current = this.tip();
+    if (!isBetterTip(entryOf(row), current)) {
+      return { hash, height, status: 'side', disconnected: [], connected: [] };
+    }
+    const { disconnected, connected } = this.reorganize(current, entryOf(row), now);
+    return { hash, height, status: 'tip', disconnected, connected };
+  }
+
+  private storeHeader(block: Block, hash: string, parent: HeaderRow, invalid: boolean): HeaderRow {
+    const row = {
+      hash,
+      prevHash: parent.hash,
+      height: parent.height + 1,
+      chainWork: chainWorkOf(parent.chainWork, block.header.bits),
+      time: block.header.time,
+      bits: block.header.bits,
+      header: encodeHeader(block.header),
+    };
+    if (!this.store.getHeader(hash)) this.store.putHeader(row);
+    if (invalid) this.store.markInvalid(hash);
+    return { ...row, invalid };
+  }
+
+  /**
+   * Moves the active chain from `from` to `to` in one transaction. If a block on the way is
+   * invalid against the ledger, the transaction rolls back, the block and its descendants are
+   * marked invalid, and the error is rethrown: the active chain stays where it was.
+   */
+  private reorganize(
+    from: ChainEntry,
+    to: ChainEntry,
+    now: number,
+  ): { disconnected: Block[]; connected: string[] } {
+    const plan = planReorg(from, to, (h) => {
+      const row = this.store.getHeader(h);
+      return row ? entryOf(row) : undefined;
+    });
+    let failing: string | undefined;
+    try {
+      return this.store.transaction(() => {
+        const disconnected: Block[] = [];
+        for (const entry of plan.disconnect) disconnected.push(this.disconnect(entry.hash, entry.height));
+        for (const entry of plan.connect) {
+          failing = entry.hash;
+          const block = this.getBlock(entry.hash);
+          if (!block) throw new Error(`block ${entry.hash} is indexed but not stored`);
+          this.connect(block, entry.hash, entry.height, now);
+        }
+        return { disconnected, connected: plan.connect.map((e) => e.hash) };
+      });
+    } catch (err) {
+      if (err instanceof ConsensusError && failing !== undefined) {
+        const bad = failing;
+        this.store.transaction(() => this.store.markInvalid(bad));
+      }
+      throw err;
+    }
+  }
+
+  /** Applies a block on the active tip: ledger, undo record, indexes. Call inside a transaction. */
+  private connect(block: Block, hash: string, height: number, now: number): void {
+    const parentRow = height > 0 ? this.store.getHeader(hashToHex(block.header.prevHash)) : undefined;
+    const maturingHeight = height - this.params.coinbaseMaturity;
+    const maturingHash = maturingHeight >= 0 ? this.store.mainHashAt(maturingHeight) : undefined;
+    const maturing =
+      maturingHash === undefined ? null : ((this.getBlock(maturingHash)?.txs[0] as CoinbaseTx) ?? null);
+    const undo = validateBlock(this.store, block, {
+      params: this.params,
+      height,
+      header: parentRow ? headerContextFromAncestors(this.params, this.ancestors(parentRow), now) : null,
+      maturingCoinbase: maturing,
+    });
+    for (const change of undo.changes) this.store.putAccount(change.address, change.after);
+    this.store.putUndo(hash, undoToJson(undo));
+    this.store.pushMain(height, hash);
+    block.txs.forEach((tx, position) => {
+      const id = hashToHex(txid(tx));
+      this.store.putTx(id, hash, height, position);
+      for (const address of this.addressesOf(tx)) this.store.putAddressTx(address, height, position, id);
+    });
+  }
+
+  /** Undoes the active tip. Call inside a transaction. Returns the block that left the chain. */
+  private disconnect(hash: string, height: number): Block {
+    const tip = this.store.mainTip();
+    if (tip?.hash !== hash) throw new Error(`cannot disconnect ${hash}: it is not the tip`);
+    const json = this.store.getUndo(hash);
+    const block = this.getBlock(hash);
+    if (!json || !block) throw new Error(`block ${hash} has no undo record or bytes`);
+    const undo = undoFromJson(json);
+    for (const change of invertChanges(this.store, undo.changes))
+      this.store.putAccount(change.address, change.after);
+    this.store.deleteUndo(hash);
+    this.store.deleteIndexesAt(height);
+    this.store.popMain(height);
+    return block;
+  }
+
+  private addressesOf(tx: Block['txs'][number]): string[] {
+    if (tx.kind === 'coinbase') return tx.outputs.map((o) => addressFromHash(this.params, o.recipient));
+    return [
+      addressFromPublicKey(this.params, tx.senderPublicKey),
+      addressFromHash(this.params, tx.recipient),
+    ];
+  }
+}

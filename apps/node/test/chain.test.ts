@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  addressFromHash,
+  type Block,
+  COIN,
+  createGenesisBlock,
+  createTransfer,
+  hashToHex,
+  headerHash,
+  REGTEST,
+} from '@powcoin/core';
+import { Chain } from '../src/chain/chain.js';
+import { ChainStore } from '../src/store/chainStore.js';
+import { buildBlock, replayLedger, testKey } from './helpers/blocks.js';
+
+const params = REGTEST;
+const NOW = 2 ** 31;
+let dir: string;
+let store: ChainStore;
+let chain: Chain;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'powcoin-chain-'));
+  store = new ChainStore(join(dir, 'chain.sqlite'));
+  chain = new Chain(store, params);
+});
+
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Mines `count` blocks on `parent`, submitting each; returns the branch. */
+function mineBranch(parent: Block, parentHeight: number, count: number, salt: number, miner = 0): Block[] {
+  const out: Block[] = [];
+  let prev = parent;
+  for (let i = 1; i <= count; i++) {
+    const block = buildBlock(params, prev, parentHeight + i, { salt, miner: testKey(miner).hash });
+    chain.submitBlock(block, NOW);
+    out.push(block);
+    prev = block;
+  }
+  return out;
+}
+
+function activeBlocks(): Block[] {
+  const blocks: Block[] = [];
+  for (let h = 0; h <= chain.tip().height; h++) blocks.push(chain.getBlockAt(h) as Block);
+  return blocks;
+}
+
+function storedLedger(): Array<[string, unknown]> {
+  return [...store.allAccounts()];
+}
+
+describe('chain on SQLite', () => {
+  it('starts at the network genesis', () => {
+    expect(chain.tip().height).toBe(0);
+    expect(chain.tip().hash).toBe(params.genesis.hash);
+  });
+
+  it('stores balances equal to what the blocks imply', () => {
+    const genesis = createGenesisBlock(params);
+    const blocks = mineBranch(genesis, 0, 15, 1);
+    const spend = createTransfer(params, testKey(0).privateKey, {
+      to: testKey(1).hash,
+      amount: 7n * COIN,
+      fee: 500n,
+      nonce: 0,
+    });
+    chain.submitBlock(buildBlock(params, blocks[14] as Block, 16, { txs: [spend] }), NOW);
+    expect(chain.tip().height).toBe(16);
+    expect(storedLedger()).toEqual(replayLedger(params, activeBlocks()).entries());
+    expect(store.getAccount(addressFromHash(params, testKey(1).hash)).balance).toBe(7n * COIN);
+    const history = store.addressHistory(addressFromHash(params, testKey(1).hash), 10, 0);
+    expect(history).toEqual([{ height: 16, position: 1, txid: expect.any(String) }]);
+  });
+
+  it('switches to the branch with more work and rolls the ledger over', () => {
+    const genesis = createGenesisBlock(params);
+    const trunk = mineBranch(genesis, 0, 12, 1);
+    const a = mineBranch(trunk[11] as Block, 12, 3, 2, 1);
+    expect(chain.tip().hash).toBe(hashToHex(headerHash(a[2]?.header as never)));
+    const b = mineBranch(trunk[11] as Block, 12, 3, 3, 2);
+    // equal work: first seen stays
+    expect(chain.tip().hash).toBe(hashToHex(headerHash(a[2]?.header as never)));
+    const result = chain.submitBlock(
+      buildBlock(params, b[2] as Block, 16, { salt: 3, miner: testKey(2).hash }),
+      NOW,
+    );
+    expect(result.status).toBe('tip');
+    expect(result.disconnected).toHaveLength(3);
+    expect(result.connected).toHaveLength(4);
+    expect(chain.tip().height).toBe(16);
+    expect(storedLedger()).toEqual(replayLedger(params, activeBlocks()).entries());
+    expect(store.addressHistory(addressFromHash(params, testKey(1).hash), 10, 0)).toEqual([]);
+  });
+
+  it('marks a heavier branch with an invalid block invalid and keeps the tip', () => {
+    const genesis = createGenesisBlock(params);
+    const trunk = mineBranch(genesis, 0, 12, 1);
+    const a = mineBranch(trunk[11] as Block, 12, 1, 2);
+    const tipBefore = chain.tip();
+    const ledgerBefore = storedLedger();
+    // branch b: a block spending more than key 0 has (valid header and body, invalid ledger)
+    const b1 = buildBlock(params, trunk[11] as Block, 13, { salt: 3 });
+    chain.submitBlock(b1, NOW);
+    const overspend = createTransfer(params, testKey(0).privateKey, {
+      to: testKey(3).hash,
+      amount: 5000n * COIN,
+      fee: 0n,
+      nonce: 0,
+    });
+    const b2 = buildBlock(params, b1, 14, { salt: 3, txs: [overspend] });
+    expect(() => chain.submitBlock(b2, NOW)).toThrow(
+      expect.objectContaining({ code: 'TX_INSUFFICIENT_FUNDS' }),
+    );
+    expect(chain.tip()).toEqual(tipBefore);
+    expect(storedLedger()).toEqual(ledgerBefore);
+    const b3 = buildBlock(params, b2, 15, { salt: 3 });
+    expect(() => chain.submitBlock(b3, NOW)).toThrow(
+      expect.objectContaining({ code: 'BLOCK_KNOWN_INVALID' }),
+    );
+    expect(a).toHaveLength(1);
+  });
+
+  it('refuses orphans, duplicates and invalid headers without storing them', () => {
+    const genesis = createGenesisBlock(params);
+    const [b1] = mineBranch(genesis, 0, 1, 1);
+    expect(() => chain.submitBlock(b1 as Block, NOW)).toThrow(
+      expect.objectContaining({ code: 'BLOCK_DUPLICATE' }),
+    );
+    const b2 = buildBlock(params, b1 as Block, 2);
+    const b3 = buildBlock(params, b2, 3);
+    expect(() => chain.submitBlock(b3, NOW)).toThrow(
+      expect.objectContaining({ code: 'BLOCK_PARENT_UNKNOWN' }),
+    );
+    const badTime = { ...b2, header: { ...b2.header, time: NOW + 10_000 } };
+    expect(() => chain.submitBlock(badTime, NOW)).toThrow(
+      expect.objectContaining({ code: 'BLOCK_TIME_TOO_NEW' }),
+    );
+    expect(store.getHeader(hashToHex(headerHash(badTime.header)))).toBeUndefined();
+    expect(chain.tip().height).toBe(1);
+  });
+
+  it('reopens from its data dir on the same tip with the same ledger', () => {
+    mineBranch(createGenesisBlock(params), 0, 14, 1);
+    const tip = chain.tip();
+    const ledger = storedLedger();
+    store.close();
+    store = new ChainStore(join(dir, 'chain.sqlite'));
+    chain = new Chain(store, params);
+    expect(chain.tip()).toEqual(tip);
+    expect(storedLedger()).toEqual(ledger);
+  });
+});
