@@ -19,6 +19,7 @@ import {
   invertChanges,
   isBetterTip,
   planReorg,
+  type TransferTx,
   txid,
   validateBlock,
   validateBlockBody,
@@ -50,10 +51,16 @@ function entryOf(row: HeaderRow): ChainEntry {
  * the most work, and moves the ledger between branches. Every change of the active chain
  * (one block, or a whole reorg) is one atomic store transaction.
  */
+export interface ChainOptions {
+  /** Signatures already verified elsewhere (the mempool), so blocks do not check them twice. */
+  readonly isSignatureVerified?: (tx: TransferTx) => boolean;
+}
+
 export class Chain {
   constructor(
     private readonly store: ChainStore,
     readonly params: ChainParams,
+    private readonly options: ChainOptions = {},
   ) {
     if (!store.mainTip()) this.connectGenesis();
     else {
@@ -210,6 +217,7 @@ export class Chain {
       height,
       header: parentRow ? headerContextFromAncestors(this.params, this.ancestors(parentRow), now) : null,
       maturingCoinbase: maturing,
+      isSignatureVerified: this.options.isSignatureVerified,
     });
     for (const change of undo.changes) this.store.putAccount(change.address, change.after);
     this.store.putUndo(hash, undoToJson(undo));

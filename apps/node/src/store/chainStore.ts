@@ -1,5 +1,6 @@
 import { type Account, EMPTY_ACCOUNT, type LedgerView } from '@powcoin/core';
 import Database from 'better-sqlite3';
+import { MempoolStore } from './mempoolStore.js';
 import { workToHex } from './records.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 
@@ -48,6 +49,8 @@ function headerFromRaw(r: RawHeaderRow): HeaderRow {
 export class ChainStore implements LedgerView {
   private readonly db: Database.Database;
   private readonly stmt;
+  /** The mempool table, in the same database so block and mempool changes commit together. */
+  readonly mempool: MempoolStore;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -104,6 +107,7 @@ export class ChainStore implements LedgerView {
         'SELECT height, position, txid FROM address_txs WHERE address = ? ORDER BY height DESC, position DESC LIMIT ? OFFSET ?',
       ),
     };
+    this.mempool = new MempoolStore(db);
     const version = this.getMeta('schema_version');
     if (version === undefined) this.setMeta('schema_version', String(SCHEMA_VERSION));
     else if (version !== String(SCHEMA_VERSION)) {

@@ -65,4 +65,16 @@ CREATE TABLE IF NOT EXISTS address_txs (
   PRIMARY KEY (address, height, position)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS address_txs_by_height ON address_txs (height);
+
+-- Unconfirmed transactions, kept across restarts.
+CREATE TABLE IF NOT EXISTS mempool (
+  txid TEXT PRIMARY KEY,
+  sender TEXT NOT NULL,
+  nonce INTEGER NOT NULL,
+  fee TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  bytes BLOB NOT NULL,
+  seq INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS mempool_by_sender ON mempool (sender, nonce);
 `;
