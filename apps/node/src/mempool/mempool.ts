@@ -122,14 +122,12 @@ export class Mempool {
 
   /** Pending transactions, oldest first. */
   entries(): Array<{ txid: string; tx: TransferTx; sender: string; seq: number }> {
-    return this.store.mempool
-      .all()
-      .map((row) => ({
-        txid: row.txid,
-        tx: decodeTx(row.bytes) as TransferTx,
-        sender: row.sender,
-        seq: row.seq,
-      }));
+    return this.store.mempool.all().map((row) => ({
+      txid: row.txid,
+      tx: decodeTx(row.bytes) as TransferTx,
+      sender: row.sender,
+      seq: row.seq,
+    }));
   }
 
   /** A sender's pending transactions in nonce order. */
