@@ -108,10 +108,18 @@ export class Chain {
     return hash === undefined ? undefined : this.getBlock(hash);
   }
 
-  private ancestors(parent: HeaderRow): AncestorHeader[] {
+  /** The last `count` headers of the active chain, oldest first (for header contexts and templates). */
+  recentHeaders(count: number): AncestorHeader[] {
+    const tip = this.store.mainTip();
+    const row = tip && this.store.getHeader(tip.hash);
+    if (!row) throw new Error('store has no active chain');
+    return this.ancestors(row, count);
+  }
+
+  private ancestors(parent: HeaderRow, depth = CONTEXT_DEPTH): AncestorHeader[] {
     const out: AncestorHeader[] = [];
     let row: HeaderRow | undefined = parent;
-    while (row && out.length < CONTEXT_DEPTH) {
+    while (row && out.length < depth) {
       out.push({ hash: hexToHash(row.hash), height: row.height, time: row.time, bits: row.bits });
       row = row.height > 0 ? this.store.getHeader(row.prevHash) : undefined;
     }

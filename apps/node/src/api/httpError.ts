@@ -1,0 +1,27 @@
+import { ConsensusError } from '@powcoin/core';
+import { ChainError } from '../chain/chainError.js';
+import { MempoolError } from '../mempool/mempool.js';
+
+/** An error answered as `{"error": {"code", "message"}}` with a 4xx status. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** Maps any error to the status and body the API answers; unknown errors are 500 without details. */
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof ConsensusError)
+    return new HttpError(err.code.startsWith('DECODE_') ? 400 : 422, err.code, err.message);
+  if (err instanceof MempoolError)
+    return new HttpError(err.code === 'MEMPOOL_FULL' ? 429 : 409, err.code, err.message);
+  if (err instanceof ChainError)
+    return new HttpError(err.code === 'BLOCK_DUPLICATE' ? 409 : 422, err.code, err.message);
+  return new HttpError(500, 'INTERNAL', 'internal error');
+}

@@ -1,0 +1,62 @@
+import {
+  addressToHash,
+  bitsToTarget,
+  blockSubsidy,
+  bytesToHex,
+  coinbaseMerkleBranch,
+  createCoinbaseTemplate,
+  encodeTx,
+  hashToHex,
+  headerContextFromAncestors,
+  hexToHash,
+  splitCoinbase,
+  txid,
+} from '@powcoin/core';
+import type { NodeService } from '../nodeService.js';
+
+/** Room left in a block for the header, counts and the coinbase. */
+const TEMPLATE_RESERVE_BYTES = 2_000;
+
+/**
+ * A getblocktemplate-style job for a payout address: the header fields, the coinbase cut around
+ * `extranonceBytes` of extranonce space (coinb1 ‖ extranonce ‖ coinb2), the transactions by fee,
+ * and the coinbase's merkle branch. Hashes in `merkleBranch` are in internal byte order, as
+ * Stratum sends them; `prevHash` is in display order.
+ */
+export function createTemplate(service: NodeService, address: string, extranonceBytes: number) {
+  const { params, chain } = service;
+  const recipient = addressToHash(params, address);
+  const tip = chain.tip();
+  const ancestors = chain.recentHeaders(32);
+  const ctx = headerContextFromAncestors(params, ancestors, service.now());
+  const txs = service.mempool.selectForBlock(params.maxBlockBytes - TEMPLATE_RESERVE_BYTES);
+  const fees = txs.reduce((sum, tx) => sum + tx.fee, 0n);
+  const height = tip.height + 1;
+  const coinbase = createCoinbaseTemplate({
+    height,
+    extranonceBytes,
+    outputs: [{ recipient, amount: blockSubsidy(params, height) + fees }],
+  });
+  const { coinb1, coinb2 } = splitCoinbase(coinbase, extranonceBytes, 0);
+  const txids = txs.map(txid);
+  return {
+    height,
+    version: 1,
+    prevHash: tip.hash,
+    bits: ctx.expectedBits.toString(16).padStart(8, '0'),
+    target: bitsToTarget(ctx.expectedBits).toString(16).padStart(64, '0'),
+    time: Math.max(service.now(), ctx.medianTimePast + 1),
+    minTime: ctx.medianTimePast + 1,
+    coinbaseValue: (blockSubsidy(params, height) + fees).toString(),
+    coinb1: bytesToHex(coinb1),
+    coinb2: bytesToHex(coinb2),
+    extranonceBytes,
+    txs: txs.map((tx, i) => ({
+      txid: hashToHex(txids[i] as Uint8Array),
+      hex: bytesToHex(encodeTx(tx)),
+      fee: tx.fee.toString(),
+    })),
+    merkleBranch: coinbaseMerkleBranch(txids).map(bytesToHex),
+    prevHashInternal: bytesToHex(hexToHash(tip.hash)),
+  };
+}

@@ -1,0 +1,218 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  addressFromHash,
+  bytesToHex,
+  COIN,
+  checkProofOfWork,
+  concatBytes,
+  createTransfer,
+  decodeTx,
+  encodeBlock,
+  encodeHeader,
+  encodeTx,
+  headerHash,
+  hexToBytes,
+  hexToHash,
+  joinCoinbase,
+  merkleRootFromBranch,
+  REGTEST,
+  sha256d,
+  type Transaction,
+} from '@powcoin/core';
+import { createApiApp } from '../src/api/app.js';
+import { NodeService } from '../src/nodeService.js';
+import { testKey } from './helpers/blocks.js';
+
+const params = REGTEST;
+let dir: string;
+let service: NodeService;
+let server: Server;
+let base: string;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'powcoin-api-'));
+  service = new NodeService(params, dir);
+  server = createApiApp(service).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function call(method: string, path: string, body?: unknown, raw?: string) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+const miner = addressFromHash(params, testKey(0).hash);
+
+/** Mines a block from the node's own template, as a solo miner would, and submits it. */
+async function mineFromTemplate(address = miner): Promise<{ status: number; body: Record<string, any> }> {
+  const { body: t } = await call('GET', `/template?address=${address}`);
+  const extranonce = new Uint8Array(t.extranonceBytes);
+  const { bytes: coinbaseBytes } = joinCoinbase(
+    { coinb1: hexToBytes(t.coinb1), coinb2: hexToBytes(t.coinb2) },
+    extranonce,
+    new Uint8Array(0),
+  );
+  const merkleRoot = merkleRootFromBranch(
+    sha256d(coinbaseBytes),
+    t.merkleBranch.map((h: string) => hexToBytes(h, 32)),
+    0,
+  );
+  const header = {
+    version: t.version,
+    prevHash: hexToHash(t.prevHash),
+    merkleRoot,
+    time: t.time,
+    bits: Number.parseInt(t.bits, 16),
+    nonce: 0,
+  };
+  while (!checkProofOfWork(headerHash(header), header.bits, params.powLimit)) header.nonce++;
+  const txs: Transaction[] = [
+    decodeTx(coinbaseBytes),
+    ...t.txs.map((x: { hex: string }) => decodeTx(hexToBytes(x.hex))),
+  ];
+  return call('POST', '/blocks', { hex: bytesToHex(encodeBlock({ header, txs })) });
+}
+
+describe('HTTP API', () => {
+  it('reports status at genesis', async () => {
+    const { status, body } = await call('GET', '/status');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      network: 'regtest',
+      height: 0,
+      tipHash: params.genesis.hash,
+      mempoolSize: 0,
+    });
+  });
+
+  it('mines through /template and /blocks, then serves blocks, txs, addresses and the chain', async () => {
+    for (let i = 0; i < 12; i++) expect((await mineFromTemplate()).status).toBe(201);
+    const spend = createTransfer(params, testKey(0).privateKey, {
+      to: testKey(1).hash,
+      amount: 12n * COIN + 5n,
+      fee: 1000n,
+      nonce: 0,
+    });
+    const submitted = await call('POST', '/tx', { hex: bytesToHex(encodeTx(spend)) });
+    expect(submitted).toMatchObject({ status: 201, body: { status: 'pending' } });
+    const id = submitted.body.txid as string;
+    expect((await call('GET', `/tx/${id}`)).body).toMatchObject({
+      status: 'pending',
+      tx: { amount: '1200000005' },
+    });
+    expect((await call('GET', '/mempool')).body.size).toBe(1);
+    expect((await call('GET', `/address/${miner}`)).body).toMatchObject({
+      nonce: 0,
+      nextNonce: 1,
+      pending: '1200001005',
+    });
+
+    const mined = await mineFromTemplate();
+    expect(mined.body).toMatchObject({ height: 13, status: 'tip' });
+    expect((await call('GET', `/tx/${id}`)).body).toMatchObject({
+      status: 'confirmed',
+      height: 13,
+      confirmations: 1,
+    });
+    expect((await call('GET', '/mempool')).body.size).toBe(0);
+    const recipient = await call('GET', `/address/${addressFromHash(params, testKey(1).hash)}`);
+    expect(recipient.body).toMatchObject({
+      balance: '1200000005',
+      balanceCoins: '12.00000005',
+      immature: '0',
+    });
+    expect(recipient.body.history).toHaveLength(1);
+    const minerInfo = (await call('GET', `/address/${miner}?limit=5`)).body;
+    expect(minerInfo.history).toHaveLength(5);
+    expect(minerInfo.history[0].height).toBe(13);
+
+    expect((await call('GET', '/blocks/13')).body).toMatchObject({ height: 13, confirmations: 1 });
+    const byHash = await call('GET', `/blocks/${mined.body.hash}`);
+    expect(byHash.body.txs).toHaveLength(2);
+    expect(
+      (await call('GET', '/blocks?from=2&limit=3')).body.blocks.map((b: { height: number }) => b.height),
+    ).toEqual([2, 3, 4]);
+    expect((await call('GET', '/chain?limit=2')).body).toMatchObject({ length: 14, from: 0 });
+  });
+
+  it('answers bad input with a clean 4xx error and changes nothing', async () => {
+    await mineFromTemplate();
+    const before = (await call('GET', '/status')).body;
+    const cases: Array<[string, string, unknown, string | undefined, number, string]> = [
+      ['POST', '/tx', undefined, '{"hex": ', 400, 'BAD_JSON'],
+      ['POST', '/tx', { hex: 'zz' }, undefined, 400, 'BAD_REQUEST'],
+      ['POST', '/tx', { hex: '00', extra: 1 }, undefined, 400, 'BAD_REQUEST'],
+      ['POST', '/tx', { hex: '0001' }, undefined, 400, 'DECODE_TRUNCATED'],
+      ['POST', '/tx', [1, 2, 3], undefined, 400, 'BAD_REQUEST'],
+      ['POST', '/blocks', { hex: 'ab'.repeat(100) }, undefined, 400, 'DECODE_UNKNOWN_TYPE'],
+      ['POST', '/blocks', { hex: 'ab'.repeat(params.maxBlockBytes + 1) }, undefined, 400, 'BAD_REQUEST'],
+      [
+        'POST',
+        '/tx',
+        undefined,
+        JSON.stringify({ hex: 'a'.repeat(3 * params.maxBlockBytes) }),
+        413,
+        'BODY_TOO_LARGE',
+      ],
+      ['GET', '/address/notanaddress0', undefined, undefined, 422, 'ADDRESS_MALFORMED'],
+      ['GET', `/address/${miner.slice(0, -1)}x`, undefined, undefined, 422, 'ADDRESS_BAD_CHECKSUM'],
+      ['GET', `/address/${miner}?limit=100000`, undefined, undefined, 400, 'BAD_REQUEST'],
+      ['GET', '/blocks/99', undefined, undefined, 404, 'NOT_FOUND'],
+      ['GET', '/blocks/xyz', undefined, undefined, 400, 'BAD_REQUEST'],
+      ['GET', `/tx/${'0'.repeat(64)}`, undefined, undefined, 404, 'NOT_FOUND'],
+      ['GET', '/template?address=foo', undefined, undefined, 422, 'ADDRESS_MALFORMED'],
+      ['GET', '/nope', undefined, undefined, 404, 'NOT_FOUND'],
+    ];
+    for (const [method, path, body, raw, status, code] of cases) {
+      const res = await call(method, path, body, raw);
+      expect({ path, status: res.status, code: res.body.error?.code }).toEqual({ path, status, code });
+      expect(typeof res.body.error.message).toBe('string');
+    }
+    // a valid-looking transfer that breaks a rule: bad nonce
+    const bad = createTransfer(params, testKey(0).privateKey, {
+      to: testKey(1).hash,
+      amount: 1n,
+      fee: 0n,
+      nonce: 3,
+    });
+    const res = await call('POST', '/tx', { hex: bytesToHex(encodeTx(bad)) });
+    expect(res).toMatchObject({ status: 422, body: { error: { code: 'TX_BAD_NONCE' } } });
+    expect((await call('GET', '/status')).body).toEqual(before);
+  });
+
+  it('refuses an invalid block with its consensus code', async () => {
+    const { body: t } = await call('GET', `/template?address=${miner}`);
+    const header = encodeHeader({
+      version: 1,
+      prevHash: hexToHash(t.prevHash),
+      merkleRoot: new Uint8Array(32),
+      time: t.time,
+      bits: Number.parseInt(t.bits, 16),
+      nonce: 0,
+    });
+    const coinbase = concatBytes(
+      hexToBytes(t.coinb1),
+      new Uint8Array(t.extranonceBytes),
+      hexToBytes(t.coinb2),
+    );
+    const hex = bytesToHex(concatBytes(header, Uint8Array.of(1), coinbase));
+    const res = await call('POST', '/blocks', { hex });
+    expect(res.status).toBe(422);
+    expect(['BLOCK_BAD_MERKLE_ROOT', 'BLOCK_BAD_POW']).toContain(res.body.error.code);
+  });
+});
