@@ -1,11 +1,9 @@
 /**
- * apps/node: the full node (HTTP API, WebSocket push and peers, block store, mempool, explorer).
- * A shell until its issue lands; it already builds against the consensus library.
+ * apps/node: the full node. Library entry for tests and tools; the CLI is `main.ts`.
  */
-import { NETWORKS } from '@powcoin/core';
-
-/** Port of the node's HTTP API and WebSocket, as PRODUCT.md fixes it. */
-export const DEFAULT_NODE_PORT = 5000;
-
-/** Networks the node can run. */
-export const SUPPORTED_NETWORKS = Object.keys(NETWORKS);
+export { createApiApp } from './api/app.js';
+export { Chain } from './chain/chain.js';
+export { createConfig, DEFAULT_NODE_PORT, type NodeConfig } from './config.js';
+export { Mempool } from './mempool/mempool.js';
+export { NodeService } from './nodeService.js';
+export { ChainStore } from './store/chainStore.js';
