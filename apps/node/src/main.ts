@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { createApiApp } from './api/app.js';
 import { createConfig } from './config.js';
 import { NodeService } from './nodeService.js';
+import { attachPushServer } from './ws/pushServer.js';
 
 function integer(value: string): number {
   if (!/^[0-9]{1,5}$/.test(value)) throw new InvalidArgumentError('expected a whole number');
@@ -60,6 +61,7 @@ const server = createApiApp(service).listen(config.port, config.host, () => {
     'node listening',
   );
 });
+const push = attachPushServer(server, service);
 server.maxConnections = config.maxConnections;
 server.headersTimeout = 10_000;
 server.requestTimeout = 30_000;
@@ -71,6 +73,7 @@ server.on('error', (err) => {
 
 function shutdown(signal: string): void {
   logger.info({ signal }, 'stopping');
+  push.close();
   server.close(() => {
     service.close();
     process.exit(0);

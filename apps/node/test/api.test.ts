@@ -1,92 +1,33 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   addressFromHash,
   bytesToHex,
   COIN,
-  checkProofOfWork,
   concatBytes,
   createTransfer,
-  decodeTx,
-  encodeBlock,
   encodeHeader,
   encodeTx,
-  headerHash,
   hexToBytes,
   hexToHash,
-  joinCoinbase,
-  merkleRootFromBranch,
   REGTEST,
-  sha256d,
-  type Transaction,
 } from '@powcoin/core';
-import { createApiApp } from '../src/api/app.js';
-import { NodeService } from '../src/nodeService.js';
 import { testKey } from './helpers/blocks.js';
+import { startTestNode, type TestNode } from './helpers/server.js';
 
 const params = REGTEST;
-let dir: string;
-let service: NodeService;
-let server: Server;
-let base: string;
+let node: TestNode;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'powcoin-api-'));
-  service = new NodeService(params, dir);
-  server = createApiApp(service).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  node = await startTestNode(params);
 });
 
 afterEach(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  service.close();
-  rmSync(dir, { recursive: true, force: true });
+  await node.stop();
 });
 
-async function call(method: string, path: string, body?: unknown, raw?: string) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
-    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
-
+const call = (method: string, path: string, body?: unknown, raw?: string) =>
+  node.call(method, path, body, raw);
 const miner = addressFromHash(params, testKey(0).hash);
-
-/** Mines a block from the node's own template, as a solo miner would, and submits it. */
-async function mineFromTemplate(address = miner): Promise<{ status: number; body: Record<string, any> }> {
-  const { body: t } = await call('GET', `/template?address=${address}`);
-  const extranonce = new Uint8Array(t.extranonceBytes);
-  const { bytes: coinbaseBytes } = joinCoinbase(
-    { coinb1: hexToBytes(t.coinb1), coinb2: hexToBytes(t.coinb2) },
-    extranonce,
-    new Uint8Array(0),
-  );
-  const merkleRoot = merkleRootFromBranch(
-    sha256d(coinbaseBytes),
-    t.merkleBranch.map((h: string) => hexToBytes(h, 32)),
-    0,
-  );
-  const header = {
-    version: t.version,
-    prevHash: hexToHash(t.prevHash),
-    merkleRoot,
-    time: t.time,
-    bits: Number.parseInt(t.bits, 16),
-    nonce: 0,
-  };
-  while (!checkProofOfWork(headerHash(header), header.bits, params.powLimit)) header.nonce++;
-  const txs: Transaction[] = [
-    decodeTx(coinbaseBytes),
-    ...t.txs.map((x: { hex: string }) => decodeTx(hexToBytes(x.hex))),
-  ];
-  return call('POST', '/blocks', { hex: bytesToHex(encodeBlock({ header, txs })) });
-}
+const mineFromTemplate = () => node.mine();
 
 describe('HTTP API', () => {
   it('reports status at genesis', async () => {
