@@ -9,7 +9,9 @@ import { pino } from 'pino';
 import { createApiApp } from './api/app.js';
 import { createConfig } from './config.js';
 import { NodeService } from './nodeService.js';
-import { attachPushServer } from './ws/pushServer.js';
+import { P2PNetwork } from './p2p/network.js';
+import { createPushServer } from './ws/pushServer.js';
+import { routeUpgrades } from './ws/upgrade.js';
 
 function integer(value: string): number {
   if (!/^[0-9]{1,5}$/.test(value)) throw new InvalidArgumentError('expected a whole number');
@@ -23,11 +25,23 @@ const program = new Command()
   .option('--host <host>', 'address to listen on')
   .option('--data-dir <dir>', 'where the chain is stored (default ~/.powcoin/<network>)')
   .option('--network <name>', 'regtest or devnet', 'devnet')
+  .option(
+    '--peer <url>',
+    'a peer node to connect to (repeatable), e.g. http://127.0.0.1:5001',
+    (v: string, all: string[]) => [...all, v],
+    [] as string[],
+  )
   .showHelpAfterError()
   .parse();
 
 const logger = pino({ name: 'node' });
-const options = program.opts<{ port?: number; host?: string; dataDir?: string; network: string }>();
+const options = program.opts<{
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  network: string;
+  peer: string[];
+}>();
 let config: ReturnType<typeof createConfig>;
 try {
   config = createConfig({
@@ -48,7 +62,23 @@ const service = new NodeService(getParams(config.network), config.dataDir, undef
 service.on('tip', (result) =>
   logger.info({ height: result.height, hash: result.hash, reorg: result.disconnected.length }, 'new tip'),
 );
-const server = createApiApp(service).listen(config.port, config.host, () => {
+const p2p = new P2PNetwork(service, logger);
+const push = createPushServer(service);
+const server = createApiApp(service, p2p).listen(config.port, config.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const p2pServer = p2p.createServer(
+    `ws://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/p2p`,
+  );
+  routeUpgrades(server, { '/ws': push.wss, '/p2p': p2pServer });
+  p2p.restorePeers();
+  for (const url of options.peer) {
+    try {
+      p2p.addPeer(url);
+    } catch (err) {
+      logger.warn({ url, err: (err as Error).message }, 'peer not added');
+    }
+  }
   const tip = service.chain.tip();
   logger.info(
     {
@@ -61,7 +91,6 @@ const server = createApiApp(service).listen(config.port, config.host, () => {
     'node listening',
   );
 });
-const push = attachPushServer(server, service);
 server.maxConnections = config.maxConnections;
 server.headersTimeout = 10_000;
 server.requestTimeout = 30_000;
@@ -74,6 +103,7 @@ server.on('error', (err) => {
 function shutdown(signal: string): void {
   logger.info({ signal }, 'stopping');
   push.close();
+  p2p.close();
   server.close(() => {
     service.close();
     process.exit(0);

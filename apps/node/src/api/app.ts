@@ -10,13 +10,16 @@ import {
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { NodeService } from '../nodeService.js';
+import type { P2PNetwork } from '../p2p/network.js';
 import { HttpError, toHttpError } from './httpError.js';
 import { blockToJson, txToJson } from './json.js';
 import {
+  addPeerBody,
   hashParam,
   heightParam,
   pageQuery,
   rangeQuery,
+  registerNodesBody,
   submitBlockBody,
   submitTxBody,
   templateQuery,
@@ -49,7 +52,7 @@ function estimateHashrate(service: NodeService): number {
  * The node's HTTP JSON API. Every body and parameter is validated by a schema; every error is
  * `{"error": {"code", "message"}}` with a 4xx status (500 only for a bug, without details).
  */
-export function createApiApp(service: NodeService): express.Express {
+export function createApiApp(service: NodeService, p2p: P2PNetwork): express.Express {
   const { params, chain, store, mempool } = service;
   const app = express();
   app.disable('x-powered-by');
@@ -79,7 +82,7 @@ export function createApiApp(service: NodeService): express.Express {
       difficulty: header ? bitsToDifficulty(header.bits) : 0,
       hashrate: estimateHashrate(service),
       mempoolSize: mempool.size,
-      peers: [],
+      peers: p2p.connectedCount,
     });
   });
 
@@ -185,6 +188,43 @@ export function createApiApp(service: NodeService): express.Express {
         result.disconnected.length > 0
           ? { disconnected: result.disconnected.length, connected: result.connected.length }
           : undefined,
+    });
+  });
+
+  const addPeers = (urls: readonly string[]) =>
+    urls.map((url) => {
+      try {
+        return p2p.addPeer(url);
+      } catch (err) {
+        throw new HttpError(400, 'BAD_PEER', (err as Error).message);
+      }
+    });
+
+  app.get('/peers', (_req, res) => {
+    res.json(p2p.list());
+  });
+
+  app.post('/peers', (req, res) => {
+    const { url } = parse(addPeerBody, req.body, 'body');
+    res.status(201).json({ url: addPeers([url])[0] });
+  });
+
+  // Classic routes: register nodes; resolve conflicts by syncing with every peer (most work wins).
+  app.post('/nodes/register', (req, res) => {
+    const { nodes } = parse(registerNodesBody, req.body, 'body');
+    const added = addPeers(nodes);
+    res.status(201).json({ message: 'New nodes have been added', total_nodes: added });
+  });
+
+  app.get('/nodes/resolve', async (_req, res) => {
+    const before = chain.tip();
+    await p2p.syncAll();
+    const after = chain.tip();
+    res.json({
+      message: after.hash === before.hash ? 'Our chain is authoritative' : 'Our chain was replaced',
+      replaced: after.hash !== before.hash,
+      height: after.height,
+      tipHash: after.hash,
     });
   });
 

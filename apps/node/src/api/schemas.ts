@@ -28,3 +28,8 @@ export const heightParam = z.coerce
   .int()
   .min(0)
   .max(2 ** 32);
+
+export const addPeerBody = z.strictObject({ url: z.string().min(1).max(256) });
+export const registerNodesBody = z.strictObject({
+  nodes: z.array(z.string().min(1).max(256)).min(1).max(32),
+});

@@ -3,6 +3,7 @@ import {
   addressFromHash,
   addressFromPublicKey,
   type Block,
+  type BlockHeader,
   type ChainEntry,
   type ChainParams,
   type CoinbaseTx,
@@ -10,6 +11,7 @@ import {
   chainWorkOf,
   createGenesisBlock,
   decodeBlock,
+  decodeHeader,
   encodeBlock,
   encodeHeader,
   hashToHex,
@@ -135,14 +137,15 @@ export class Chain {
     const hash = hashToHex(headerHash(block.header));
     const known = this.store.getHeader(hash);
     if (known?.invalid) throw new ChainError('BLOCK_KNOWN_INVALID', `block ${hash} is known to be invalid`);
-    if (known && this.store.getBlockBytes(hash))
+    if (known && this.store.hasBlock(hash))
       throw new ChainError('BLOCK_DUPLICATE', `block ${hash} is already known`);
     const prevHash = hashToHex(block.header.prevHash);
     const parent = this.store.getHeader(prevHash);
-    if (!parent)
+    if (!parent || (!parent.invalid && !this.store.hasBlock(prevHash))) {
       throw new ChainError('BLOCK_PARENT_UNKNOWN', `parent ${prevHash} of block ${hash} is unknown`);
+    }
     if (parent.invalid) {
-      this.store.transaction(() => this.storeHeader(block, hash, parent, true));
+      this.store.transaction(() => this.storeHeader(block.header, hash, parent, true));
       throw new ChainError('BLOCK_KNOWN_INVALID', `block ${hash} builds on invalid block ${prevHash}`);
     }
     const height = parent.height + 1;
@@ -150,7 +153,7 @@ export class Chain {
     validateBlockBody(block, this.params, height);
 
     const row = this.store.transaction(() => {
-      const stored = this.storeHeader(block, hash, parent, false);
+      const stored = this.storeHeader(block.header, hash, parent, false);
       this.store.putBlock(hash, encodeBlock(block));
       return stored;
     });
@@ -162,15 +165,95 @@ export class Chain {
     return { hash, height, status: 'tip', disconnected, connected };
   }
 
-  private storeHeader(block: Block, hash: string, parent: HeaderRow, invalid: boolean): HeaderRow {
+  /**
+   * Headers-first sync: validates a run of headers (each on a known parent: link, bits, time,
+   * proof of work) and indexes them without bodies. Returns how many were new. Throws on the first
+   * invalid header (after marking it invalid), so the caller can punish the peer that sent it.
+   */
+  acceptHeaders(headers: readonly BlockHeader[], now: number): number {
+    let added = 0;
+    for (const header of headers) {
+      const hash = hashToHex(headerHash(header));
+      const known = this.store.getHeader(hash);
+      if (known?.invalid)
+        throw new ChainError('BLOCK_KNOWN_INVALID', `header ${hash} is known to be invalid`);
+      if (known) continue;
+      const prevHash = hashToHex(header.prevHash);
+      const parent = this.store.getHeader(prevHash);
+      if (!parent)
+        throw new ChainError('BLOCK_PARENT_UNKNOWN', `parent ${prevHash} of header ${hash} is unknown`);
+      if (parent.invalid)
+        throw new ChainError('BLOCK_KNOWN_INVALID', `header ${hash} builds on an invalid block`);
+      validateHeader(header, headerContextFromAncestors(this.params, this.ancestors(parent), now));
+      this.store.transaction(() => this.storeHeader(header, hash, parent, false));
+      added++;
+    }
+    return added;
+  }
+
+  /** Block locator of the active chain: the tip, then back 1, 2, 4, 8, ... blocks, and genesis. */
+  locator(): string[] {
+    const tip = this.tip().height;
+    const hashes: string[] = [];
+    let step = 1;
+    for (let h = tip; h > 0; h -= step) {
+      hashes.push(this.store.mainHashAt(h) as string);
+      if (hashes.length >= 10) step *= 2;
+    }
+    hashes.push(this.store.mainHashAt(0) as string);
+    return hashes;
+  }
+
+  /** Encoded headers of the active chain after the first locator hash on it (at most `max`). */
+  headersAfter(locator: readonly string[], max: number): BlockHeader[] {
+    let start = 0;
+    for (const hash of locator) {
+      const row = this.store.getHeader(hash);
+      if (row && this.store.mainHashAt(row.height) === hash) {
+        start = row.height + 1;
+        break;
+      }
+    }
+    const tip = this.tip().height;
+    const out: BlockHeader[] = [];
+    for (let h = start; h <= tip && out.length < max; h++) {
+      const row = this.store.getHeader(this.store.mainHashAt(h) as string);
+      if (row) out.push(decodeHeader(row.header));
+    }
+    return out;
+  }
+
+  /**
+   * Blocks to download: bodies missing on the way to the best valid header, if it has more work
+   * than the tip. Oldest first, at most `max`.
+   */
+  missingBlocks(max: number): string[] {
+    const tip = this.tip();
+    const best = this.store.bestHeaders().find((row) => row.chainWork > tip.chainWork);
+    if (!best) return [];
+    const missing: string[] = [];
+    let row: HeaderRow | undefined = best;
+    while (row && !this.store.hasBlock(row.hash)) {
+      missing.push(row.hash);
+      row = this.store.getHeader(row.prevHash);
+    }
+    return missing.reverse().slice(0, max);
+  }
+
+  /** Whether a block (header and body) is stored. */
+  hasBlock(hash: string): boolean {
+    return this.store.hasBlock(hash);
+  }
+
+  private storeHeader(header: BlockHeader, hash: string, parent: HeaderRow, invalid: boolean): HeaderRow {
     const row = {
       hash,
       prevHash: parent.hash,
       height: parent.height + 1,
-      chainWork: chainWorkOf(parent.chainWork, block.header.bits),
-      time: block.header.time,
-      bits: block.header.bits,
-      header: encodeHeader(block.header),
+      chainWork: chainWorkOf(parent.chainWork, header.bits),
+      time: header.time,
+      bits: header.bits,
+      header: encodeHeader(header),
     };
     if (!this.store.getHeader(hash)) this.store.putHeader(row);
     if (invalid) this.store.markInvalid(hash);

@@ -73,6 +73,9 @@ export class ChainStore implements LedgerView {
         'SELECT * FROM headers WHERE invalid = 0 ORDER BY chain_work DESC LIMIT 16',
       ),
       getBlock: db.prepare<[string], { bytes: Buffer }>('SELECT bytes FROM blocks WHERE hash = ?'),
+      putPeer: db.prepare('INSERT OR IGNORE INTO peers (url) VALUES (?)'),
+      allPeers: db.prepare<[], { url: string }>('SELECT url FROM peers ORDER BY url'),
+      hasBlock: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM blocks WHERE hash = ?'),
       putBlock: db.prepare('INSERT OR IGNORE INTO blocks (hash, bytes) VALUES (?, ?)'),
       mainAt: db.prepare<[number], { hash: string }>('SELECT hash FROM main_chain WHERE height = ?'),
       mainTip: db.prepare<[], { height: number; hash: string }>(
@@ -167,6 +170,18 @@ export class ChainStore implements LedgerView {
   getBlockBytes(hash: string): Uint8Array | undefined {
     const row = this.stmt.getBlock.get(hash);
     return row ? new Uint8Array(row.bytes) : undefined;
+  }
+
+  putPeer(url: string): void {
+    this.stmt.putPeer.run(url);
+  }
+
+  allPeers(): string[] {
+    return this.stmt.allPeers.all().map((r) => r.url);
+  }
+
+  hasBlock(hash: string): boolean {
+    return this.stmt.hasBlock.get(hash) !== undefined;
   }
 
   putBlock(hash: string, bytes: Uint8Array): void {

@@ -77,4 +77,9 @@ CREATE TABLE IF NOT EXISTS mempool (
   seq INTEGER NOT NULL
 ) STRICT;
 CREATE UNIQUE INDEX IF NOT EXISTS mempool_by_sender ON mempool (sender, nonce);
+
+-- Peers registered over HTTP or the command line, dialled again after a restart.
+CREATE TABLE IF NOT EXISTS peers (
+  url TEXT PRIMARY KEY
+) STRICT;
 `;

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import type { NodeService } from '../nodeService.js';
@@ -24,11 +23,11 @@ export interface PushLimits {
 const DEFAULT_LIMITS: PushLimits = { maxClients: 256, maxMessageBytes: 4096, maxMessagesPerSecond: 20 };
 
 /**
- * WebSocket push at `/ws`: clients subscribe to new tips and new transactions and hear of them at
+ * WebSocket push (served at `/ws`): clients subscribe to new tips and new transactions and hear of them at
  * once. Bad messages get an `error` message; a client that floods is disconnected.
  */
-export function attachPushServer(server: Server, service: NodeService, limits: PushLimits = DEFAULT_LIMITS) {
-  const wss = new WebSocketServer({ server, path: '/ws', maxPayload: limits.maxMessageBytes });
+export function createPushServer(service: NodeService, limits: PushLimits = DEFAULT_LIMITS) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
   const topics = new Map<WebSocket, Set<Topic>>();
 
   const broadcast = (topic: Topic, message: object) => {
@@ -100,6 +99,7 @@ export function attachPushServer(server: Server, service: NodeService, limits: P
   });
 
   return {
+    wss,
     close(): void {
       service.off('tip', onTip);
       service.off('tx', onTx);

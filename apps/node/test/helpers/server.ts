@@ -20,11 +20,16 @@ import {
 } from '@powcoin/core';
 import { createApiApp } from '../../src/api/app.js';
 import { NodeService } from '../../src/nodeService.js';
-import { attachPushServer } from '../../src/ws/pushServer.js';
+import { DEFAULT_P2P_OPTIONS, P2PNetwork, type P2POptions } from '../../src/p2p/network.js';
+import { createPushServer } from '../../src/ws/pushServer.js';
+import { routeUpgrades } from '../../src/ws/upgrade.js';
 import { testKey } from './blocks.js';
 
 export interface TestNode {
   readonly service: NodeService;
+  readonly p2p: P2PNetwork;
+  readonly dir: string;
+  readonly port: number;
   readonly base: string;
   readonly wsUrl: string;
   call(
@@ -35,17 +40,30 @@ export interface TestNode {
   ): Promise<{ status: number; body: Record<string, any> }>;
   /** Mines a block from the node's own template (as a solo miner would) and submits it. */
   mine(address?: string): Promise<{ status: number; body: Record<string, any> }>;
-  stop(): Promise<void>;
+  /** Stops the node; `keepData` leaves its data dir for a restart. */
+  stop(keepData?: boolean): Promise<void>;
 }
 
 /** A node with its HTTP API and WebSocket on an ephemeral loopback port, in a temporary data dir. */
-export async function startTestNode(params: ChainParams): Promise<TestNode> {
-  const dir = mkdtempSync(join(tmpdir(), 'powcoin-node-'));
+export async function startTestNode(
+  params: ChainParams,
+  options: { dir?: string; p2p?: Partial<P2POptions>; port?: number } = {},
+): Promise<TestNode> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'powcoin-node-'));
   const service = new NodeService(params, dir);
-  const server: Server = createApiApp(service).listen(0, '127.0.0.1');
-  const push = attachPushServer(server, service);
+  const silent = { info: () => {}, warn: () => {} };
+  const p2p = new P2PNetwork(service, silent, {
+    ...DEFAULT_P2P_OPTIONS,
+    reconnectMinMs: 100,
+    reconnectMaxMs: 1000,
+    ...options.p2p,
+  });
+  const server: Server = createApiApp(service, p2p).listen(options.port ?? 0, '127.0.0.1');
+  const push = createPushServer(service);
   await new Promise((resolve) => server.once('listening', resolve));
   const port = (server.address() as AddressInfo).port;
+  routeUpgrades(server, { '/ws': push.wss, '/p2p': p2p.createServer(`ws://127.0.0.1:${port}/p2p`) });
+  p2p.restorePeers();
   const base = `http://127.0.0.1:${port}`;
 
   const call: TestNode['call'] = async (method, path, body, raw) => {
@@ -83,16 +101,20 @@ export async function startTestNode(params: ChainParams): Promise<TestNode> {
 
   return {
     service,
+    p2p,
+    dir,
+    port,
     base,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     call,
     mine,
-    async stop() {
+    async stop(keepData = false) {
+      p2p.close();
       push.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       service.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!keepData) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,444 @@
+import {
+  bytesToHex,
+  ConsensusError,
+  decodeBlock,
+  decodeHeader,
+  decodeTx,
+  encodeBlock,
+  encodeHeader,
+  encodeTx,
+  hashToHex,
+  headerHash,
+  hexToBytes,
+} from '@powcoin/core';
+import { WebSocket, WebSocketServer } from 'ws';
+import { ChainError } from '../chain/chainError.js';
+import { MempoolError } from '../mempool/mempool.js';
+import type { NodeService } from '../nodeService.js';
+import { MAX_HEADERS_PER_MESSAGE, type PeerMessage, peerMessageSchema } from './messages.js';
+import { Peer, PeerDropped } from './peer.js';
+import { normalizePeerUrl } from './peerUrl.js';
+
+export interface Logger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface P2POptions {
+  /** Our own `/p2p` URL, told to peers so they can tell us apart (and ban the right one). */
+  readonly selfUrl?: string;
+  readonly requestTimeoutMs: number;
+  readonly banSeconds: number;
+  readonly maxPeers: number;
+  readonly maxMessagesPerSecond: number;
+  readonly reconnectMinMs: number;
+  readonly reconnectMaxMs: number;
+  /** Blocks requested from a peer at once during sync. */
+  readonly blocksInFlight: number;
+}
+
+export const DEFAULT_P2P_OPTIONS: P2POptions = {
+  requestTimeoutMs: 10_000,
+  banSeconds: 600,
+  maxPeers: 32,
+  maxMessagesPerSecond: 2000,
+  reconnectMinMs: 500,
+  reconnectMaxMs: 30_000,
+  blocksInFlight: 16,
+};
+
+interface Outbound {
+  readonly url: string;
+  attempts: number;
+  timer: NodeJS.Timeout | undefined;
+  peer: Peer | undefined;
+  socket: WebSocket | undefined;
+}
+
+/** What `GET /peers` shows of a peer. */
+export interface PeerInfo {
+  readonly url: string;
+  readonly direction: 'inbound' | 'outbound';
+  readonly connected: boolean;
+  readonly height: number | undefined;
+  readonly listen: string | undefined;
+}
+
+/**
+ * The node's peers: dials `--peer` and registered URLs (with backoff, again after a restart),
+ * accepts inbound peers at `/p2p`, gossips new blocks and transactions once each, and syncs
+ * headers-first from any peer with more work. A peer that sends invalid data is dropped and banned
+ * for `banSeconds`; a peer that does not answer in time is dropped, so sync goes on with the others.
+ */
+export class P2PNetwork {
+  private readonly peers = new Set<Peer>();
+  private readonly outbound = new Map<string, Outbound>();
+  private readonly bans = new Map<string, number>();
+  private readonly syncing = new Map<Peer, Promise<void>>();
+  private readonly schema;
+  private wss: WebSocketServer | undefined;
+  private closed = false;
+  private selfUrl: string | undefined;
+  private readonly onTip;
+  private readonly onTx;
+
+  constructor(
+    private readonly service: NodeService,
+    private readonly logger: Logger,
+    private readonly options: P2POptions = DEFAULT_P2P_OPTIONS,
+  ) {
+    this.schema = peerMessageSchema(service.params.maxBlockBytes);
+    this.selfUrl = options.selfUrl;
+    // Relay only what this node newly accepted: a block or tx already known is never re-sent,
+    // so gossip stops after one round instead of echoing between peers.
+    this.onTip = (result: { hash: string }) => {
+      const block = service.chain.getBlock(result.hash);
+      if (block) this.broadcast({ type: 'block', hex: bytesToHex(encodeBlock(block)) });
+    };
+    this.onTx = (_txid: string, tx: Parameters<typeof encodeTx>[0]) =>
+      this.broadcast({ type: 'tx', hex: bytesToHex(encodeTx(tx)) });
+    service.on('tip', this.onTip);
+    service.on('tx', this.onTx);
+  }
+
+  private get maxPayload(): number {
+    return this.service.params.maxBlockBytes * 2 + 4096;
+  }
+
+  /**
+   * The server for inbound peers (route `/p2p` upgrades to it); `selfUrl` is the URL peers are
+   * told we listen on.
+   */
+  createServer(selfUrl?: string): WebSocketServer {
+    if (selfUrl) this.selfUrl = normalizePeerUrl(selfUrl);
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.maxPayload });
+    this.wss.on('connection', (socket, req) => {
+      const address = `${req.socket.remoteAddress ?? 'unknown'}:${req.socket.remotePort ?? 0}`;
+      if (this.peers.size >= this.options.maxPeers) {
+        socket.close(1013, 'too many peers');
+        return;
+      }
+      this.adopt(socket, 'inbound', address);
+    });
+    return this.wss;
+  }
+
+  /** Starts dialling a peer URL (http(s) node base URLs are mapped to their `/p2p` endpoint). */
+  addPeer(rawUrl: string, persist = true): string {
+    const url = normalizePeerUrl(rawUrl);
+    if (url === this.selfUrl) throw new RangeError('a node cannot peer with itself');
+    if (this.isBanned(url)) throw new RangeError(`peer ${url} is banned`);
+    if (persist) this.service.store.putPeer(url);
+    if (!this.outbound.has(url)) {
+      const entry: Outbound = { url, attempts: 0, timer: undefined, peer: undefined, socket: undefined };
+      this.outbound.set(url, entry);
+      this.dial(entry);
+    }
+    return url;
+  }
+
+  /** Dials every peer stored in the data dir. */
+  restorePeers(): void {
+    for (const url of this.service.store.allPeers()) {
+      try {
+        this.addPeer(url, false);
+      } catch (err) {
+        this.logger.warn({ url, err: (err as Error).message }, 'stored peer skipped');
+      }
+    }
+  }
+
+  private dial(entry: Outbound): void {
+    if (this.closed || !this.outbound.has(entry.url)) return;
+    if (this.isBanned(entry.url)) {
+      this.scheduleRedial(entry);
+      return;
+    }
+    const socket = new WebSocket(entry.url, {
+      maxPayload: this.maxPayload,
+      handshakeTimeout: this.options.requestTimeoutMs,
+    });
+    entry.socket = socket;
+    socket.on('open', () => {
+      entry.attempts = 0;
+      entry.peer = this.adopt(socket, 'outbound', entry.url);
+    });
+    socket.on('error', () => {
+      // 'close' follows and schedules the next attempt
+    });
+    socket.on('close', () => {
+      entry.peer = undefined;
+      entry.socket = undefined;
+      this.scheduleRedial(entry);
+    });
+  }
+
+  private scheduleRedial(entry: Outbound): void {
+    if (this.closed || !this.outbound.has(entry.url)) return;
+    const delay = Math.min(
+      this.options.reconnectMaxMs,
+      this.options.reconnectMinMs * 2 ** Math.min(entry.attempts, 16),
+    );
+    entry.attempts++;
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => this.dial(entry), delay);
+  }
+
+  private adopt(socket: WebSocket, direction: 'inbound' | 'outbound', address: string): Peer {
+    const peer = new Peer(
+      socket,
+      direction,
+      address,
+      this.schema,
+      {
+        requestTimeoutMs: this.options.requestTimeoutMs,
+        maxMessagesPerSecond: this.options.maxMessagesPerSecond,
+      },
+      (p, m) => this.handle(p, m),
+      (p, why) => this.punish(p, why),
+    );
+    this.peers.add(peer);
+    socket.on('close', () => this.peers.delete(peer));
+    const tip = this.service.chain.tip();
+    peer.send({
+      type: 'hello',
+      network: this.service.params.network,
+      genesis: this.service.params.genesis.hash,
+      height: tip.height,
+      chainWork: tip.chainWork.toString(),
+      ...(this.selfUrl ? { listen: this.selfUrl } : {}),
+    });
+    return peer;
+  }
+
+  private isBanned(key: string): boolean {
+    const until = this.bans.get(key);
+    if (until === undefined) return false;
+    if (Date.now() >= until) {
+      this.bans.delete(key);
+      return false;
+    }
+    return true;
+  }
+
+  /** Drops a peer that sent invalid data and bans it for a while. */
+  private punish(peer: Peer, why: string): void {
+    this.bans.set(peer.key, Date.now() + this.options.banSeconds * 1000);
+    this.logger.warn({ peer: peer.key, why }, 'peer banned');
+    peer.close(1008, why.slice(0, 100));
+  }
+
+  private broadcast(message: PeerMessage): void {
+    for (const peer of this.peers) if (peer.hello) peer.send(message);
+  }
+
+  private handle(peer: Peer, message: PeerMessage): void {
+    const { service } = this;
+    switch (message.type) {
+      case 'hello': {
+        if (message.network !== service.params.network || message.genesis !== service.params.genesis.hash) {
+          this.punish(peer, `peer is on ${message.network} with another genesis`);
+          return;
+        }
+        peer.hello = message;
+        if (this.isBanned(peer.key)) {
+          peer.close(1008, 'banned');
+          return;
+        }
+        if (BigInt(message.chainWork) > service.chain.tip().chainWork) void this.sync(peer);
+        return;
+      }
+      case 'getheaders': {
+        const headers = service.chain.headersAfter(message.locator, MAX_HEADERS_PER_MESSAGE);
+        peer.send({
+          type: 'headers',
+          id: message.id,
+          headers: headers.map((h) => bytesToHex(encodeHeader(h))),
+        });
+        return;
+      }
+      case 'getblock': {
+        const block = service.chain.getBlock(message.hash);
+        peer.send(
+          block
+            ? { type: 'block', id: message.id, hex: bytesToHex(encodeBlock(block)) }
+            : { type: 'notfound', id: message.id },
+        );
+        return;
+      }
+      case 'block':
+        this.receiveBlock(peer, message.hex);
+        return;
+      case 'tx':
+        this.receiveTx(peer, message.hex);
+        return;
+      default:
+        this.punish(peer, `unexpected ${message.type}`);
+    }
+  }
+
+  private receiveBlock(peer: Peer, hex: string): void {
+    if (!peer.hello) {
+      this.punish(peer, 'block before hello');
+      return;
+    }
+    try {
+      this.service.submitBlock(decodeBlock(hexToBytes(hex), this.service.params.maxBlockBytes));
+    } catch (err) {
+      if (err instanceof ChainError && err.code === 'BLOCK_PARENT_UNKNOWN') void this.sync(peer);
+      else if (err instanceof ChainError && err.code === 'BLOCK_DUPLICATE') return;
+      else if (err instanceof ConsensusError || err instanceof ChainError)
+        this.punish(peer, `invalid block: ${err.message}`);
+      else throw err;
+    }
+  }
+
+  private receiveTx(peer: Peer, hex: string): void {
+    if (!peer.hello) {
+      this.punish(peer, 'tx before hello');
+      return;
+    }
+    let tx: ReturnType<typeof decodeTx>;
+    try {
+      tx = decodeTx(hexToBytes(hex));
+    } catch (err) {
+      this.punish(peer, `undecodable tx: ${(err as Error).message}`);
+      return;
+    }
+    try {
+      this.service.submitTransaction(tx);
+    } catch (err) {
+      // A tx that breaks a signature rule is misbehaviour; one that is merely stale (nonce, funds,
+      // already known, pool full) may be honest and is ignored.
+      if (
+        err instanceof ConsensusError &&
+        /^TX_(BAD_SIGNATURE|HIGH_S|BAD_PUBKEY|UNEXPECTED_COINBASE)$/.test(err.code)
+      ) {
+        this.punish(peer, `invalid tx: ${err.message}`);
+      } else if (!(err instanceof ConsensusError || err instanceof MempoolError)) throw err;
+    }
+  }
+
+  /** Headers-first sync from one peer; concurrent calls for the same peer share one run. */
+  sync(peer: Peer): Promise<void> {
+    const running = this.syncing.get(peer);
+    if (running) return running;
+    const run = this.runSync(peer).finally(() => this.syncing.delete(peer));
+    this.syncing.set(peer, run);
+    return run;
+  }
+
+  private async runSync(peer: Peer): Promise<void> {
+    const { chain } = this.service;
+    try {
+      let locator = chain.locator();
+      for (;;) {
+        const reply = await peer.request({ type: 'getheaders', id: peer.newId(), locator });
+        if (reply.type !== 'headers') {
+          this.punish(peer, `headers expected, got ${reply.type}`);
+          return;
+        }
+        const headers = reply.headers.map((h) => decodeHeader(hexToBytes(h)));
+        try {
+          chain.acceptHeaders(headers, this.service.now());
+        } catch (err) {
+          if (err instanceof ConsensusError || err instanceof ChainError) {
+            this.punish(peer, `bad headers: ${err.message}`);
+            return;
+          }
+          throw err;
+        }
+        if (headers.length < MAX_HEADERS_PER_MESSAGE) break;
+        const last = hashToHex(headerHash(headers[headers.length - 1] as (typeof headers)[number]));
+        locator = [last, ...chain.locator()].slice(0, 64);
+      }
+      for (;;) {
+        const missing = chain.missingBlocks(this.options.blocksInFlight);
+        if (missing.length === 0) return;
+        const replies = await Promise.all(
+          missing.map((hash) => peer.request({ type: 'getblock', id: peer.newId(), hash })),
+        );
+        for (const [i, reply] of replies.entries()) {
+          if (reply.type === 'notfound') return;
+          if (reply.type !== 'block') {
+            this.punish(peer, `block expected, got ${reply.type}`);
+            return;
+          }
+          const block = decodeBlock(hexToBytes(reply.hex), this.service.params.maxBlockBytes);
+          if (hashToHex(headerHash(block.header)) !== missing[i]) {
+            this.punish(peer, 'sent a block that was not asked for');
+            return;
+          }
+          try {
+            this.service.submitBlock(block);
+          } catch (err) {
+            if (err instanceof ChainError && err.code === 'BLOCK_DUPLICATE') continue;
+            if (err instanceof ConsensusError || err instanceof ChainError) {
+              this.punish(peer, `invalid block: ${err.message}`);
+              return;
+            }
+            throw err;
+          }
+        }
+      }
+    } catch (err) {
+      if (err instanceof PeerDropped) {
+        if (err.reason === 'slow') {
+          this.logger.warn({ peer: peer.key, why: err.message }, 'slow peer dropped');
+          peer.close(1001, 'too slow');
+        }
+        return;
+      }
+      if (err instanceof ConsensusError) {
+        this.punish(peer, err.message);
+        return;
+      }
+      throw err;
+    }
+  }
+
+  /** Syncs with every connected peer (the classic `GET /nodes/resolve`). */
+  async syncAll(): Promise<void> {
+    await Promise.allSettled([...this.peers].filter((p) => p.hello).map((p) => this.sync(p)));
+  }
+
+  list(): { peers: PeerInfo[]; banned: Array<{ peer: string; until: number }> } {
+    const connected: PeerInfo[] = [...this.peers].map((p) => ({
+      url: p.address,
+      direction: p.direction,
+      connected: true,
+      height: p.hello?.height,
+      listen: p.hello?.listen,
+    }));
+    const dialling: PeerInfo[] = [...this.outbound.values()]
+      .filter((o) => !o.peer)
+      .map((o) => ({
+        url: o.url,
+        direction: 'outbound',
+        connected: false,
+        height: undefined,
+        listen: undefined,
+      }));
+    const banned = [...this.bans.entries()]
+      .filter(([key]) => this.isBanned(key))
+      .map(([peer, until]) => ({ peer, until }));
+    return { peers: [...connected, ...dialling], banned };
+  }
+
+  get connectedCount(): number {
+    return [...this.peers].filter((p) => p.hello).length;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.service.off('tip', this.onTip);
+    this.service.off('tx', this.onTx);
+    for (const entry of this.outbound.values()) {
+      clearTimeout(entry.timer);
+      entry.socket?.terminate();
+    }
+    this.outbound.clear();
+    for (const peer of this.peers) peer.socket.terminate();
+    this.wss?.close();
+  }
+}

@@ -1,0 +1,124 @@
+import type { WebSocket } from 'ws';
+import type { z } from 'zod';
+import type { HelloMessage, PeerMessage } from './messages.js';
+
+export type PeerDirection = 'inbound' | 'outbound';
+
+type Pending = { resolve: (m: PeerMessage) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+
+/** Why a peer is being dropped: `misbehaved` bans it, `slow` and `closed` do not. */
+export class PeerDropped extends Error {
+  constructor(
+    readonly reason: 'misbehaved' | 'slow' | 'closed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PeerDropped';
+  }
+}
+
+/**
+ * One peer connection: validated JSON messages in, requests with ids and time limits out.
+ * A message that fails its schema, or a flood beyond `maxMessagesPerSecond`, is misbehaviour.
+ */
+export class Peer {
+  hello: HelloMessage | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private windowStart = Date.now();
+  private windowCount = 0;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly direction: PeerDirection,
+    /** The URL we dialled (outbound) or the remote address (inbound). */
+    readonly address: string,
+    private readonly schema: z.ZodType<PeerMessage>,
+    private readonly limits: { requestTimeoutMs: number; maxMessagesPerSecond: number },
+    private readonly onMessage: (peer: Peer, message: PeerMessage) => void,
+    private readonly onMisbehave: (peer: Peer, why: string) => void,
+  ) {
+    socket.on('message', (data, isBinary) => this.receive(data.toString(), isBinary));
+    socket.on('close', () => this.failPending(new PeerDropped('closed', 'peer disconnected')));
+  }
+
+  /** The URL this peer listens on, as it declared, or the address we know it by. */
+  get key(): string {
+    return this.hello?.listen ?? this.address;
+  }
+
+  send(message: PeerMessage): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  /** Sends a request and waits for the reply carrying its id, within the time limit. */
+  request(message: PeerMessage & { id: number }): Promise<PeerMessage> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(message.id);
+        reject(
+          new PeerDropped('slow', `no answer to ${message.type} within ${this.limits.requestTimeoutMs} ms`),
+        );
+      }, this.limits.requestTimeoutMs);
+      this.pending.set(message.id, { resolve, reject, timer });
+      this.send(message);
+    });
+  }
+
+  newId(): number {
+    return this.nextId++;
+  }
+
+  close(code = 1000, reason = ''): void {
+    this.failPending(new PeerDropped('closed', reason || 'closed'));
+    this.socket.close(code, reason);
+  }
+
+  private failPending(err: Error): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(err);
+      this.pending.delete(id);
+    }
+  }
+
+  private receive(text: string, isBinary: boolean): void {
+    const now = Date.now();
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.windowCount = 0;
+    }
+    if (++this.windowCount > this.limits.maxMessagesPerSecond) {
+      this.onMisbehave(this, 'message flood');
+      return;
+    }
+    let json: unknown;
+    try {
+      json = isBinary ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const parsed = this.schema.safeParse(json);
+    if (!parsed.success) {
+      this.onMisbehave(this, 'malformed message');
+      return;
+    }
+    const message = parsed.data;
+    const replyId =
+      'id' in message && message.type !== 'getheaders' && message.type !== 'getblock'
+        ? message.id
+        : undefined;
+    if (replyId !== undefined) {
+      const waiting = this.pending.get(replyId);
+      if (waiting) {
+        this.pending.delete(replyId);
+        clearTimeout(waiting.timer);
+        waiting.resolve(message);
+        return;
+      }
+      this.onMisbehave(this, `unsolicited reply ${message.type}`);
+      return;
+    }
+    this.onMessage(this, message);
+  }
+}

@@ -1,0 +1,183 @@
+import {
+  addressFromHash,
+  bytesToHex,
+  COIN,
+  checkProofOfWork,
+  createGenesisBlock,
+  createTransfer,
+  encodeBlock,
+  encodeTx,
+  headerHash,
+  REGTEST,
+} from '@powcoin/core';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { buildBlock, testKey } from './helpers/blocks.js';
+import { startTestNode, type TestNode } from './helpers/server.js';
+import { waitFor } from './helpers/wait.js';
+
+const params = REGTEST;
+const nodes: TestNode[] = [];
+
+async function node(options: Parameters<typeof startTestNode>[1] = {}): Promise<TestNode> {
+  const n = await startTestNode(params, { ...options, p2p: { requestTimeoutMs: 1500, ...options.p2p } });
+  nodes.push(n);
+  return n;
+}
+
+afterEach(async () => {
+  for (const n of nodes.splice(0)) await n.stop().catch(() => undefined);
+});
+
+const tipOf = (n: TestNode) => n.service.chain.tip();
+const ledgerOf = (n: TestNode) => [...n.service.store.allAccounts()];
+
+async function connect(from: TestNode, to: TestNode): Promise<void> {
+  const res = await from.call('POST', '/peers', { url: to.base });
+  expect(res.status).toBe(201);
+}
+
+describe('peers, gossip and sync', () => {
+  it('three nodes: a transaction sent to one reaches every mempool, then a block on all', async () => {
+    const [a, b, c] = [await node(), await node(), await node()];
+    await connect(b, a);
+    await connect(c, b);
+    await waitFor(
+      'peers connected',
+      () => a.p2p.connectedCount === 1 && b.p2p.connectedCount === 2 && c.p2p.connectedCount === 1,
+    );
+    for (let i = 0; i < 12; i++) await a.mine();
+    await waitFor('all at height 12', () => [a, b, c].every((n) => tipOf(n).height === 12));
+
+    const tx = createTransfer(params, testKey(0).privateKey, {
+      to: testKey(1).hash,
+      amount: 3n * COIN,
+      fee: 100n,
+      nonce: 0,
+    });
+    const { body } = await c.call('POST', '/tx', { hex: bytesToHex(encodeTx(tx)) });
+    await waitFor('tx in every mempool', () =>
+      [a, b, c].every((n) => n.service.mempool.get(body.txid) !== undefined),
+    );
+
+    await b.mine(addressFromHash(params, testKey(2).hash));
+    await waitFor('block on all', () =>
+      [a, b, c].every((n) => tipOf(n).height === 13 && n.service.mempool.size === 0),
+    );
+    for (const n of [a, b, c]) {
+      expect((await n.call('GET', `/tx/${body.txid}`)).body).toMatchObject({
+        status: 'confirmed',
+        height: 13,
+      });
+    }
+    expect(ledgerOf(a)).toEqual(ledgerOf(c));
+  });
+
+  it('a partition heals onto the chain with the most work, with identical ledgers', async () => {
+    const [a, b] = [await node(), await node()];
+    for (let i = 0; i < 5; i++) await a.mine();
+    for (let i = 0; i < 8; i++) await b.mine(addressFromHash(params, testKey(3).hash));
+    expect(tipOf(a).hash).not.toBe(tipOf(b).hash);
+    await connect(a, b);
+    await waitFor('same tip', () => tipOf(a).hash === tipOf(b).hash);
+    expect(tipOf(a).height).toBe(8);
+    expect(ledgerOf(a)).toEqual(ledgerOf(b));
+    // a's five blocks are gone from its ledger: only key 3 mined on the winning chain
+    expect(a.service.store.getAccount(addressFromHash(params, testKey(0).hash)).immature).toBe(0n);
+  });
+
+  it('a node restarted from its data dir continues and catches up', async () => {
+    const a = await node();
+    const b = await node();
+    await connect(b, a);
+    for (let i = 0; i < 3; i++) await a.mine();
+    await waitFor('b synced', () => tipOf(b).height === 3);
+    const dir = b.dir;
+    await b.stop(true);
+    nodes.splice(nodes.indexOf(b), 1);
+    for (let i = 0; i < 4; i++) await a.mine();
+    const b2 = await node({ dir });
+    expect(tipOf(b2).height).toBe(3);
+    await waitFor('b reconnects to its stored peer and catches up', () => tipOf(b2).height === 7);
+    expect(ledgerOf(b2)).toEqual(ledgerOf(a));
+  });
+
+  it('the classic routes register nodes and resolve to the longest-work chain', async () => {
+    const [a, b] = [await node(), await node()];
+    for (let i = 0; i < 4; i++) await b.mine();
+    const reg = await a.call('POST', '/nodes/register', { nodes: [b.base] });
+    expect(reg).toMatchObject({ status: 201, body: { total_nodes: [`ws://127.0.0.1:${b.port}/p2p`] } });
+    await waitFor('connected', () => a.p2p.connectedCount === 1);
+    const resolved = await a.call('GET', '/nodes/resolve');
+    expect(resolved.body).toMatchObject({ height: 4, tipHash: tipOf(b).hash });
+    expect((await a.call('POST', '/nodes/register', { nodes: ['ftp://x'] })).body.error.code).toBe(
+      'BAD_PEER',
+    );
+    expect((await a.call('POST', '/nodes/register', { nodes: [] })).status).toBe(400);
+  });
+});
+
+describe('hostile and slow peers', () => {
+  /** A fake peer: a WebSocket server on loopback that the node dials, scripted by `onMessage`. */
+  async function fakePeer(onMessage: (socket: WebSocket, message: any) => void) {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((r) => wss.once('listening', r));
+    const port = (wss.address() as { port: number }).port;
+    wss.on('connection', (socket) =>
+      socket.on('message', (d) => onMessage(socket, JSON.parse(d.toString()))),
+    );
+    return { url: `ws://127.0.0.1:${port}/p2p`, close: () => new Promise((r) => wss.close(r)) };
+  }
+
+  it('bans a peer that sends an invalid block, and keeps working', async () => {
+    const a = await node();
+    // a block on genesis whose header carries the wrong merkle root, with valid proof of work
+    const genesis = createGenesisBlock(params);
+    const valid = buildBlock(params, genesis, 1);
+    const header = { ...valid.header, merkleRoot: new Uint8Array(32) };
+    while (!checkProofOfWork(headerHash(header), header.bits, params.powLimit)) header.nonce++;
+    const fake = await fakePeer((socket, message) => {
+      if (message.type !== 'hello') return;
+      socket.send(JSON.stringify({ ...message, height: 0, chainWork: '1', listen: undefined }));
+      socket.send(
+        JSON.stringify({ type: 'block', hex: bytesToHex(encodeBlock({ header, txs: valid.txs })) }),
+      );
+    });
+    await a.call('POST', '/peers', { url: fake.url });
+    await waitFor('fake peer banned', async () => (await a.call('GET', '/peers')).body.banned.length === 1);
+    expect((await a.call('POST', '/peers', { url: fake.url })).body.error.code).toBe('BAD_PEER');
+    expect((await a.call('GET', '/status')).status).toBe(200);
+    await fake.close();
+  });
+
+  it('bans a peer that sends malformed messages', async () => {
+    const a = await node();
+    const fake = await fakePeer((socket, message) => {
+      if (message.type === 'hello') socket.send('{"type":"headers","id":"nope"}');
+    });
+    await a.call('POST', '/peers', { url: fake.url });
+    await waitFor('banned', async () => (await a.call('GET', '/peers')).body.banned.length === 1);
+    await fake.close();
+  });
+
+  it('drops a peer that never answers, and syncs from a good one', async () => {
+    const a = await node({ p2p: { requestTimeoutMs: 800 } });
+    const good = await node();
+    for (let i = 0; i < 5; i++) await good.mine();
+    let asked = 0;
+    const slow = await fakePeer((socket, message) => {
+      if (message.type === 'hello') {
+        // claims far more work than anyone, then never answers getheaders
+        socket.send(JSON.stringify({ ...message, chainWork: '9'.repeat(70), listen: undefined }));
+      } else if (message.type === 'getheaders') asked++;
+    });
+    await a.call('POST', '/peers', { url: slow.url });
+    await waitFor('asked the slow peer', () => asked > 0);
+    await a.call('POST', '/peers', { url: good.base });
+    await waitFor('synced from the good peer', () => tipOf(a).height === 5);
+    await waitFor('slow peer dropped', async () => {
+      const { peers } = (await a.call('GET', '/peers')).body;
+      return peers.some((p: { url: string; connected: boolean }) => p.url === slow.url && !p.connected);
+    });
+    await slow.close();
+  });
+});
