@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import {
   addressToHash,
   bitsToDifficulty,
@@ -25,6 +26,9 @@ import {
   templateQuery,
 } from './schemas.js';
 import { createTemplate } from './template.js';
+
+/** `public/` beside `src/` and `dist/`: the explorer page. */
+const EXPLORER_DIR = fileURLToPath(new URL('../../public', import.meta.url));
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
   const result = schema.safeParse(value);
@@ -58,6 +62,9 @@ export function createApiApp(service: NodeService, p2p: P2PNetwork): express.Exp
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(express.json({ limit: params.maxBlockBytes * 2 + 1024, strict: true }));
+  // The block explorer: one static page that reads this API and listens on /ws.
+  app.use(express.static(EXPLORER_DIR, { index: 'index.html', maxAge: 0 }));
+  app.get('/explorer', (_req, res) => res.redirect('/'));
 
   const blockAt = (id: string) => {
     const isHeight = /^[0-9]{1,10}$/.test(id);
