@@ -156,4 +156,17 @@ describe('HTTP API', () => {
     expect(res.status).toBe(422);
     expect(['BLOCK_BAD_MERKLE_ROOT', 'BLOCK_BAD_POW']).toContain(res.body.error.code);
   });
+
+  it('answers a client over its request rate with 429 RATE_LIMITED', async () => {
+    const limited = await startTestNode(params, { requestsPerMinute: 5 });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push((await limited.call('GET', '/status')).status);
+      expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      const last = await limited.call('GET', '/status');
+      expect(last).toMatchObject({ status: 429, body: { error: { code: 'RATE_LIMITED' } } });
+    } finally {
+      await limited.stop();
+    }
+  });
 });

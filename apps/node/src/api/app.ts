@@ -9,6 +9,7 @@ import {
   hexToBytes,
 } from '@powcoin/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
 import type { NodeService } from '../nodeService.js';
 import type { P2PNetwork } from '../p2p/network.js';
@@ -56,10 +57,30 @@ function estimateHashrate(service: NodeService): number {
  * The node's HTTP JSON API. Every body and parameter is validated by a schema; every error is
  * `{"error": {"code", "message"}}` with a 4xx status (500 only for a bug, without details).
  */
-export function createApiApp(service: NodeService, p2p: P2PNetwork): express.Express {
+export interface ApiLimits {
+  /** Requests one client address may make per minute before answers become 429. */
+  readonly requestsPerMinute: number;
+}
+
+export function createApiApp(
+  service: NodeService,
+  p2p: P2PNetwork,
+  limits: ApiLimits = { requestsPerMinute: 6000 },
+): express.Express {
   const { params, chain, store, mempool } = service;
   const app = express();
   app.disable('x-powered-by');
+  app.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: limits.requestsPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, res) => {
+        res.status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
+      },
+    }),
+  );
   app.set('query parser', 'simple');
   app.use(express.json({ limit: params.maxBlockBytes * 2 + 1024, strict: true }));
   // The block explorer: one static page that reads this API and listens on /ws.

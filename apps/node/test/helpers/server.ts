@@ -47,7 +47,7 @@ export interface TestNode {
 /** A node with its HTTP API and WebSocket on an ephemeral loopback port, in a temporary data dir. */
 export async function startTestNode(
   params: ChainParams,
-  options: { dir?: string; p2p?: Partial<P2POptions>; port?: number } = {},
+  options: { dir?: string; p2p?: Partial<P2POptions>; port?: number; requestsPerMinute?: number } = {},
 ): Promise<TestNode> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'powcoin-node-'));
   const service = new NodeService(params, dir);
@@ -58,7 +58,8 @@ export async function startTestNode(
     reconnectMaxMs: 1000,
     ...options.p2p,
   });
-  const server: Server = createApiApp(service, p2p).listen(options.port ?? 0, '127.0.0.1');
+  const app = createApiApp(service, p2p, { requestsPerMinute: options.requestsPerMinute ?? 100_000 });
+  const server: Server = app.listen(options.port ?? 0, '127.0.0.1');
   const push = createPushServer(service);
   await new Promise((resolve) => server.once('listening', resolve));
   const port = (server.address() as AddressInfo).port;
