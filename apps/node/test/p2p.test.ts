@@ -125,7 +125,13 @@ describe('hostile and slow peers', () => {
     wss.on('connection', (socket) =>
       socket.on('message', (d) => onMessage(socket, JSON.parse(d.toString()))),
     );
-    return { url: `ws://127.0.0.1:${port}/p2p`, close: () => new Promise((r) => wss.close(r)) };
+    return {
+      url: `ws://127.0.0.1:${port}/p2p`,
+      close: () => {
+        for (const client of wss.clients) client.terminate();
+        return new Promise((r) => wss.close(r));
+      },
+    };
   }
 
   it('bans a peer that sends an invalid block, and keeps working', async () => {
@@ -179,5 +185,23 @@ describe('hostile and slow peers', () => {
       return peers.some((p: { url: string; connected: boolean }) => p.url === slow.url && !p.connected);
     });
     await slow.close();
+  });
+
+  it('relays a new block once: no echo between peers', async () => {
+    const [a, b] = [await node(), await node()];
+    await connect(b, a);
+    const seen: string[] = [];
+    const fake = await fakePeer((socket, message) => {
+      if (message.type === 'hello')
+        socket.send(JSON.stringify({ ...message, height: 0, chainWork: '1', listen: undefined }));
+      if (message.type === 'block') seen.push(message.hex);
+    });
+    await a.call('POST', '/peers', { url: fake.url });
+    await waitFor('connected', () => a.p2p.connectedCount === 2);
+    await a.mine();
+    await waitFor('b has it', () => tipOf(b).height === 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(seen).toHaveLength(1);
+    await fake.close();
   });
 });
