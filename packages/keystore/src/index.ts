@@ -1,0 +1,3 @@
+/** @powcoin/keystore: secrets at rest for the pool and the wallet. */
+export * from './atomicFile.js';
+export * from './envelope.js';
