@@ -21,4 +21,5 @@ export * from './merkle.js';
 export * from './params.js';
 export * from './pow.js';
 export * from './retarget.js';
+export * from './stratum.js';
 export * from './transaction.js';
