@@ -1,0 +1,130 @@
+import { bitsToDifficulty, type ChainParams } from '@powcoin/core';
+import type { NodeClient } from '../node/nodeClient.js';
+import type { PoolStore } from '../store/poolStore.js';
+import { pplnsWeights, splitReward } from './split.js';
+
+export type PayoutScheme = 'prop' | 'pplns';
+
+export interface AccountingOptions {
+  readonly scheme: PayoutScheme;
+  readonly feeBasisPoints: number;
+  /** PPLNS window, in multiples of the network difficulty's expected work. */
+  readonly pplnsWindowFactor: number;
+}
+
+export interface AccountingLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+/**
+ * Rounds, found blocks and miners' credits. A block's credits are fixed (from the round's shares,
+ * or the PPLNS window) only after the node accepted it; they reach balances when its coinbase
+ * matures, and are reversed if a reorg takes the block away.
+ */
+export class Accounting {
+  constructor(
+    private readonly store: PoolStore,
+    private readonly node: NodeClient,
+    private readonly params: ChainParams,
+    private readonly options: AccountingOptions,
+    private readonly logger: AccountingLogger,
+  ) {}
+
+  /** Records a block candidate before it goes to the node (so a crash cannot lose it). */
+  recordCandidate(
+    hash: string,
+    height: number,
+    reward: bigint,
+    bits: number,
+    finder: string,
+    nowMs: number,
+  ): void {
+    this.store.putBlock({
+      hash,
+      height,
+      round: this.store.currentRound(),
+      reward,
+      bits,
+      status: 'submitted',
+      finder,
+      createdMs: nowMs,
+    });
+  }
+
+  /** The node accepted the block: fix each miner's credit and start the next round (one transaction). */
+  finalize(hash: string): void {
+    this.store.transaction(() => {
+      const block = this.store.getBlock(hash);
+      if (!block || block.status !== 'submitted') return;
+      const weights =
+        this.options.scheme === 'prop'
+          ? this.store.roundWeights(block.round)
+          : pplnsWeights(
+              this.store.recentShares(),
+              BigInt(Math.ceil(bitsToDifficulty(block.bits) * this.options.pplnsWindowFactor * 2 ** 32)),
+            );
+      const { credits, poolKeeps } = splitReward(block.reward, this.options.feeBasisPoints, weights);
+      for (const [address, amount] of credits) this.store.putCredit(hash, address, amount);
+      this.store.setBlockStatus(hash, 'pending');
+      if (block.round === this.store.currentRound()) this.store.setRound(block.round + 1);
+      this.logger.info(
+        { hash, height: block.height, miners: credits.size, poolKeeps: poolKeeps.toString() },
+        'block credited (immature)',
+      );
+    });
+  }
+
+  reject(hash: string, why: string): void {
+    this.store.setBlockStatus(hash, 'rejected');
+    this.logger.warn({ hash, why }, 'block rejected by the node');
+  }
+
+  /**
+   * Follows the chain: finishes candidates whose fate was lost in a crash, matures credits of
+   * blocks `coinbaseMaturity` deep, and handles orphans (credits voided, or reversed if matured).
+   */
+  async reconcile(tipHeight: number, nowMs: number): Promise<void> {
+    for (const block of this.store.blocksByStatus('submitted')) {
+      const confirmations = await this.node.blockConfirmations(block.hash);
+      if (confirmations >= 0) this.finalize(block.hash);
+      else if (nowMs - block.createdMs > 60_000)
+        this.reject(block.hash, 'unknown to the node after a minute');
+    }
+    const maturity = this.params.coinbaseMaturity;
+    for (const block of [...this.store.blocksByStatus('pending'), ...this.store.blocksByStatus('orphaned')]) {
+      if (block.height < tipHeight - 10 * maturity) continue;
+      const confirmations = await this.node.blockConfirmations(block.hash);
+      this.store.transaction(() => {
+        const current = this.store.getBlock(block.hash);
+        if (!current) return;
+        if (confirmations <= 0) {
+          if (current.status === 'pending' && tipHeight > block.height)
+            this.store.setBlockStatus(block.hash, 'orphaned');
+        } else if (confirmations >= maturity + 1) {
+          for (const c of this.store.creditsOf(block.hash)) this.store.addBalance(c.address, c.amount);
+          this.store.setBlockStatus(block.hash, 'matured');
+          this.logger.info(
+            { hash: block.hash, height: block.height },
+            'block matured: credits added to balances',
+          );
+        } else if (current.status === 'orphaned') {
+          this.store.setBlockStatus(block.hash, 'pending');
+        }
+      });
+    }
+    for (const block of this.store.blocksByStatus('matured')) {
+      if (block.height < tipHeight - 10 * maturity) continue;
+      const confirmations = await this.node.blockConfirmations(block.hash);
+      if (confirmations > 0) continue;
+      this.store.transaction(() => {
+        for (const c of this.store.creditsOf(block.hash)) this.store.addBalance(c.address, -c.amount);
+        this.store.setBlockStatus(block.hash, 'orphaned');
+      });
+      this.logger.warn(
+        { hash: block.hash, height: block.height },
+        'matured block orphaned by a reorg: credits reversed',
+      );
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { isNetworkName, type NetworkName, parseCoins } from '@powcoin/core';
+import type { PayoutScheme } from './accounting/accounting.js';
+import { percentToBasisPoints } from './accounting/split.js';
+import type { VardiffOptions } from './stratum/vardiff.js';
+
+/** Runtime settings of a pool (consensus constants come from core's params). */
+export interface PoolConfig {
+  readonly network: NetworkName;
+  readonly host: string;
+  readonly port: number;
+  readonly httpPort: number;
+  readonly nodeUrl: string;
+  readonly dataDir: string;
+  readonly keyFile: string;
+  readonly feeBasisPoints: number;
+  readonly payoutThreshold: bigint;
+  readonly payoutTxFee: bigint;
+  readonly scheme: PayoutScheme;
+  readonly pplnsWindowFactor: number;
+  readonly startDifficulty: number;
+  readonly vardiff: VardiffOptions;
+  readonly templateRefreshMs: number;
+  readonly extranonce1Size: number;
+  readonly extranonce2Size: number;
+}
+
+export const DEFAULT_STRATUM_PORT = 6000;
+
+/** Raw settings as typed on the command line (strings), all optional. */
+export interface PoolFlags {
+  network?: string;
+  host?: string;
+  port?: string;
+  httpPort?: string;
+  node?: string;
+  dataDir?: string;
+  keyFile?: string;
+  fee?: string;
+  payoutThreshold?: string;
+  payoutFee?: string;
+  scheme?: string;
+  pplnsWindow?: string;
+  startDifficulty?: string;
+  targetShareSeconds?: string;
+  minDifficulty?: string;
+  retargetSeconds?: string;
+}
+
+function port(text: string | undefined, fallback: number, flag: string): number {
+  if (text === undefined) return fallback;
+  if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65535)
+    throw new RangeError(`${flag} must be a port 0..65535, got "${text}"`);
+  return Number(text);
+}
+
+function positive(text: string | undefined, fallback: number, flag: string): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^[0-9.eE+-]+$/.test(text) || !Number.isFinite(n) || n <= 0)
+    throw new RangeError(`${flag} must be a positive number, got "${text}"`);
+  return n;
+}
+
+/** Builds a checked config from flags; every bad value is a RangeError naming its flag. */
+export function createConfig(flags: PoolFlags = {}): PoolConfig {
+  const network = flags.network ?? 'devnet';
+  if (!isNetworkName(network)) throw new RangeError(`--network must be regtest or devnet, got "${network}"`);
+  const scheme = flags.scheme ?? 'prop';
+  if (scheme !== 'prop' && scheme !== 'pplns')
+    throw new RangeError(`--scheme must be prop or pplns, got "${scheme}"`);
+  const nodeUrl = flags.node ?? 'http://127.0.0.1:5000';
+  let parsedNode: URL;
+  try {
+    parsedNode = new URL(nodeUrl);
+  } catch {
+    throw new RangeError(`--node must be a URL like http://127.0.0.1:5000, got "${nodeUrl}"`);
+  }
+  if (parsedNode.protocol !== 'http:' && parsedNode.protocol !== 'https:')
+    throw new RangeError('--node must be an http(s) URL');
+  const dataDir = flags.dataDir ?? join(homedir(), '.powcoin', `pool-${network}`);
+  let threshold: bigint;
+  let payoutFee: bigint;
+  try {
+    threshold = parseCoins(flags.payoutThreshold ?? '100');
+    payoutFee = parseCoins(flags.payoutFee ?? '0.00001');
+  } catch (err) {
+    throw new RangeError(`--payout-threshold / --payout-fee: ${(err as Error).message}`);
+  }
+  if (threshold <= 0n) throw new RangeError('--payout-threshold must be above 0');
+  const minDifficulty = positive(flags.minDifficulty, 2 ** -32, '--min-difficulty');
+  return {
+    network,
+    host: flags.host ?? '127.0.0.1',
+    port: port(flags.port, DEFAULT_STRATUM_PORT, '--port'),
+    httpPort: port(flags.httpPort, 6001, '--http-port'),
+    nodeUrl: parsedNode.origin,
+    dataDir,
+    keyFile: flags.keyFile ?? join(dataDir, 'pool-key.json'),
+    feeBasisPoints: percentToBasisPoints(flags.fee ?? '1'),
+    payoutThreshold: threshold,
+    payoutTxFee: payoutFee,
+    scheme,
+    pplnsWindowFactor: positive(flags.pplnsWindow, 2, '--pplns-window'),
+    startDifficulty: positive(
+      flags.startDifficulty,
+      network === 'regtest' ? 2 ** -32 : 0.001,
+      '--start-difficulty',
+    ),
+    vardiff: {
+      targetShareSeconds: positive(flags.targetShareSeconds, 5, '--target-share-seconds'),
+      retargetSeconds: positive(flags.retargetSeconds, 20, '--retarget-seconds'),
+      minDifficulty,
+      maxDifficulty: 2 ** 32,
+    },
+    templateRefreshMs: 5000,
+    extranonce1Size: 4,
+    extranonce2Size: 4,
+  };
+}

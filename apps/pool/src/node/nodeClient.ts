@@ -1,0 +1,193 @@
+import { EventEmitter } from 'node:events';
+import { WebSocket } from 'ws';
+import { z } from 'zod';
+
+/** The node's answer to `GET /template`, checked at the edge. */
+const templateSchema = z.object({
+  height: z.number().int().min(1),
+  version: z.number().int().min(0).max(0xffffffff),
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
+  prevHashInternal: z.string().regex(/^[0-9a-f]{64}$/),
+  bits: z.string().regex(/^[0-9a-f]{8}$/),
+  target: z.string().regex(/^[0-9a-f]{64}$/),
+  time: z.number().int().min(0),
+  minTime: z.number().int().min(0),
+  coinbaseValue: z.string().regex(/^[0-9]+$/),
+  coinb1: z.string().regex(/^[0-9a-f]*$/),
+  coinb2: z.string().regex(/^[0-9a-f]*$/),
+  extranonceBytes: z.number().int(),
+  txs: z.array(z.object({ txid: z.string(), hex: z.string().regex(/^[0-9a-f]+$/), fee: z.string() })),
+  merkleBranch: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
+});
+export type Template = z.infer<typeof templateSchema>;
+
+const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** A refusal from the node (4xx with a code), as opposed to the node being unreachable. */
+export class NodeRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NodeRefusal';
+  }
+}
+
+export interface NodeClientEvents {
+  tip: [height: number, hash: string];
+  tx: [txid: string];
+  connected: [];
+  disconnected: [];
+}
+
+/**
+ * The pool's view of its node: HTTP calls with time limits, and a WebSocket subscription to new
+ * tips and transactions that reconnects with backoff.
+ */
+export class NodeClient extends EventEmitter<NodeClientEvents> {
+  private socket: WebSocket | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private attempts = 0;
+  private closed = false;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly timeoutMs = 10_000,
+  ) {
+    super();
+  }
+
+  private async request(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const json: unknown = await res.json().catch(() => undefined);
+    if (res.status >= 400) {
+      const parsed = errorSchema.safeParse(json);
+      throw new NodeRefusal(
+        res.status,
+        parsed.success ? parsed.data.error.code : 'HTTP_ERROR',
+        parsed.success ? parsed.data.error.message : `HTTP ${res.status}`,
+      );
+    }
+    return { status: res.status, json };
+  }
+
+  async template(address: string, extranonceBytes: number): Promise<Template> {
+    const { json } = await this.request(
+      'GET',
+      `/template?address=${encodeURIComponent(address)}&extranonceBytes=${extranonceBytes}`,
+    );
+    return templateSchema.parse(json);
+  }
+
+  /** Submits a block; resolves with the node's verdict (`tip` or `side`), throws `NodeRefusal` if invalid. */
+  async submitBlock(hex: string): Promise<{ hash: string; height: number; status: string }> {
+    const { json } = await this.request('POST', '/blocks', { hex });
+    return z.object({ hash: z.string(), height: z.number(), status: z.string() }).parse(json);
+  }
+
+  async submitTx(hex: string): Promise<string> {
+    const { json } = await this.request('POST', '/tx', { hex });
+    return z.object({ txid: z.string() }).parse(json).txid;
+  }
+
+  /** A transaction's state, or `unknown` when the node has never heard of it (404). */
+  async txStatus(txid: string): Promise<{ status: 'pending' | 'confirmed' | 'unknown'; height?: number }> {
+    try {
+      const { json } = await this.request('GET', `/tx/${txid}`);
+      const parsed = z
+        .object({ status: z.enum(['pending', 'confirmed']), height: z.number().optional() })
+        .parse(json);
+      return parsed;
+    } catch (err) {
+      if (err instanceof NodeRefusal && err.status === 404) return { status: 'unknown' };
+      throw err;
+    }
+  }
+
+  /** Whether a block is on the node's active chain (confirmations > 0), and its confirmations. */
+  async blockConfirmations(hash: string): Promise<number> {
+    try {
+      const { json } = await this.request('GET', `/blocks/${hash}`);
+      return z.object({ confirmations: z.number().int() }).parse(json).confirmations;
+    } catch (err) {
+      if (err instanceof NodeRefusal && err.status === 404) return -1;
+      throw err;
+    }
+  }
+
+  async address(address: string): Promise<{ balance: bigint; pending: bigint; nextNonce: number }> {
+    const { json } = await this.request('GET', `/address/${address}?limit=1`);
+    const a = z.object({ balance: z.string(), pending: z.string(), nextNonce: z.number().int() }).parse(json);
+    return { balance: BigInt(a.balance), pending: BigInt(a.pending), nextNonce: a.nextNonce };
+  }
+
+  async status(): Promise<{
+    height: number;
+    tipHash: string;
+    difficulty: number;
+    hashrate: number;
+    network: string;
+  }> {
+    const { json } = await this.request('GET', '/status');
+    return z
+      .object({
+        height: z.number(),
+        tipHash: z.string(),
+        difficulty: z.number(),
+        hashrate: z.number(),
+        network: z.string(),
+      })
+      .parse(json);
+  }
+
+  /** Opens the WebSocket subscription (tips and txs), reconnecting with backoff until `close()`. */
+  subscribe(): void {
+    if (this.closed) return;
+    const url = `${this.baseUrl.replace(/^http/, 'ws')}/ws`;
+    const socket = new WebSocket(url, { maxPayload: 64 * 1024, handshakeTimeout: this.timeoutMs });
+    this.socket = socket;
+    socket.on('open', () => {
+      this.attempts = 0;
+      socket.send(JSON.stringify({ type: 'subscribe', topics: ['tips', 'txs'] }));
+      this.emit('connected');
+    });
+    socket.on('message', (data) => {
+      let message: unknown;
+      try {
+        message = JSON.parse(data.toString());
+      } catch {
+        return;
+      }
+      const m = message as { type?: unknown; height?: unknown; hash?: unknown; txid?: unknown };
+      if (m.type === 'tip' && typeof m.height === 'number' && typeof m.hash === 'string')
+        this.emit('tip', m.height, m.hash);
+      else if (m.type === 'tx' && typeof m.txid === 'string') this.emit('tx', m.txid);
+    });
+    socket.on('error', () => {
+      // 'close' follows
+    });
+    socket.on('close', () => {
+      this.emit('disconnected');
+      if (this.closed) return;
+      const delay = Math.min(10_000, 200 * 2 ** Math.min(this.attempts++, 8));
+      this.timer = setTimeout(() => this.subscribe(), delay);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.socket?.terminate();
+  }
+}

@@ -1,0 +1,124 @@
+import {
+  addressFromPublicKey,
+  bytesToHex,
+  type ChainParams,
+  createTransfer,
+  encodeTx,
+  hashToHex,
+  publicKeyFromPrivate,
+  txid,
+} from '@powcoin/core';
+import { type NodeClient, NodeRefusal } from '../node/nodeClient.js';
+import type { PoolStore } from '../store/poolStore.js';
+
+export interface PayoutOptions {
+  readonly threshold: bigint;
+  /** Network fee of each payout transaction, paid by the pool (the miner receives its full balance). */
+  readonly txFee: bigint;
+}
+
+export interface PayoutLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+/**
+ * Once per block, one payout round: every miner whose matured balance reached the threshold is paid
+ * by a transfer signed with the pool's key. Each payout is written (signed bytes, nonce, balance
+ * debited) in one transaction before it is sent, and reconciled with the node afterwards, so a crash
+ * at any instant neither pays twice (the same signed bytes and nonce are re-sent, never re-made) nor
+ * loses a payout.
+ */
+export class Payouts {
+  readonly poolAddress: string;
+
+  constructor(
+    private readonly store: PoolStore,
+    private readonly node: NodeClient,
+    private readonly params: ChainParams,
+    private readonly privateKey: Uint8Array,
+    private readonly options: PayoutOptions,
+    private readonly logger: PayoutLogger,
+  ) {
+    this.poolAddress = addressFromPublicKey(params, publicKeyFromPrivate(privateKey));
+  }
+
+  /** Brings recorded payouts in line with the node: confirmed, pending, or sent again. */
+  async reconcile(): Promise<void> {
+    for (const p of [...this.store.payoutsByStatus('signed'), ...this.store.payoutsByStatus('sent')]) {
+      const state = await this.node.txStatus(p.txid);
+      if (state.status === 'confirmed') this.store.setPayoutStatus(p.txid, 'confirmed');
+      else if (state.status === 'pending') this.store.setPayoutStatus(p.txid, 'sent');
+      else await this.send(p.txid, p.hex);
+    }
+    for (const p of this.store.payoutsByStatus('confirmed')) {
+      // a reorg can take a confirmed payout back to the mempool (or out of it): follow it
+      if (p.createdMs < Date.now() - 3_600_000) continue;
+      const state = await this.node.txStatus(p.txid);
+      if (state.status === 'pending') this.store.setPayoutStatus(p.txid, 'sent');
+      else if (state.status === 'unknown') await this.send(p.txid, p.hex);
+    }
+  }
+
+  private async send(id: string, hex: string): Promise<void> {
+    try {
+      await this.node.submitTx(hex);
+      this.store.setPayoutStatus(id, 'sent');
+    } catch (err) {
+      if (err instanceof NodeRefusal && err.code === 'TX_ALREADY_KNOWN')
+        this.store.setPayoutStatus(id, 'sent');
+      else this.logger.warn({ txid: id, err: (err as Error).message }, 'payout not accepted yet; will retry');
+    }
+  }
+
+  /** One payout round at a new tip. Returns the txids created. */
+  async run(tipHeight: number): Promise<string[]> {
+    await this.reconcile();
+    if (this.store.payoutsByStatus('signed').length > 0) return []; // never create nonce gaps
+    const due = [...this.store.balances()]
+      .filter(([, amount]) => amount >= this.options.threshold)
+      .sort(([a, x], [b, y]) => (x === y ? (a < b ? -1 : 1) : x > y ? -1 : 1));
+    if (due.length === 0) return [];
+    const account = await this.node.address(this.poolAddress);
+    let available = account.balance - account.pending;
+    let nonce = Math.max(account.nextNonce, this.store.maxPayoutNonce() + 1);
+    const created: Array<{ txid: string; hex: string }> = [];
+    this.store.transaction(() => {
+      for (const [address, amount] of due) {
+        if (amount + this.options.txFee > available) {
+          this.logger.warn(
+            { address, amount: amount.toString(), available: available.toString() },
+            'pool funds short: payout waits',
+          );
+          continue;
+        }
+        const tx = createTransfer(this.params, this.privateKey, {
+          to: address,
+          amount,
+          fee: this.options.txFee,
+          nonce,
+        });
+        const id = hashToHex(txid(tx));
+        const hex = bytesToHex(encodeTx(tx));
+        this.store.putPayout({
+          txid: id,
+          address,
+          amount,
+          fee: this.options.txFee,
+          nonce,
+          hex,
+          status: 'signed',
+          tipHeight,
+          createdMs: Date.now(),
+        });
+        this.store.addBalance(address, -amount);
+        available -= amount + this.options.txFee;
+        nonce++;
+        created.push({ txid: id, hex });
+      }
+    });
+    for (const p of created) await this.send(p.txid, p.hex);
+    if (created.length > 0) this.logger.info({ count: created.length, tipHeight }, 'payout round sent');
+    return created.map((p) => p.txid);
+  }
+}

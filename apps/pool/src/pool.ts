@@ -1,0 +1,222 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ByteWriter,
+  bytesToHex,
+  type ChainParams,
+  concatBytes,
+  encodeHeader,
+  getParams,
+} from '@powcoin/core';
+import { Accounting } from './accounting/accounting.js';
+import type { PoolConfig } from './config.js';
+import { NodeClient, NodeRefusal } from './node/nodeClient.js';
+import { Payouts } from './payouts/payouts.js';
+import { PoolStore } from './store/poolStore.js';
+import { JobManager } from './stratum/jobManager.js';
+import { type AcceptedShare, type ShareSink, StratumServer } from './stratum/server.js';
+import { shareWeight } from './stratum/shareValidator.js';
+
+export interface PoolLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/**
+ * The pool, wired: node client, job manager, Stratum server, accounting and payouts over one store.
+ * New tips from the node's WebSocket make clean jobs at once and run one maturity-and-payout round.
+ */
+export class Pool implements ShareSink {
+  readonly params: ChainParams;
+  readonly store: PoolStore;
+  readonly node: NodeClient;
+  readonly jobs: JobManager;
+  readonly stratum: StratumServer;
+  readonly accounting: Accounting;
+  readonly payouts: Payouts;
+  private chainWork: Promise<void> = Promise.resolve();
+  private stratumPort = 0;
+  private lastTip = -1;
+
+  constructor(
+    readonly config: PoolConfig,
+    privateKey: Uint8Array,
+    private readonly logger: PoolLogger,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.params = getParams(config.network);
+    mkdirSync(config.dataDir, { recursive: true });
+    this.store = new PoolStore(join(config.dataDir, 'pool.sqlite'));
+    this.node = new NodeClient(config.nodeUrl);
+    this.payouts = new Payouts(
+      this.store,
+      this.node,
+      this.params,
+      privateKey,
+      { threshold: config.payoutThreshold, txFee: config.payoutTxFee },
+      logger,
+    );
+    this.accounting = new Accounting(
+      this.store,
+      this.node,
+      this.params,
+      {
+        scheme: config.scheme,
+        feeBasisPoints: config.feeBasisPoints,
+        pplnsWindowFactor: config.pplnsWindowFactor,
+      },
+      logger,
+    );
+    this.jobs = new JobManager(
+      this.node,
+      this.payouts.poolAddress,
+      config.extranonce1Size + config.extranonce2Size,
+      config.templateRefreshMs,
+    );
+    this.stratum = new StratumServer(
+      this.params,
+      this.jobs,
+      this,
+      {
+        extranonce1Size: config.extranonce1Size,
+        extranonce2Size: config.extranonce2Size,
+        startDifficulty: config.startDifficulty,
+        vardiff: config.vardiff,
+        limits: {
+          maxLineBytes: 8192,
+          maxMessagesPerSecond: 100,
+          idleSeconds: 600,
+          maxConnections: 1024,
+          banAfterInvalid: 20,
+          banSeconds: 600,
+        },
+      },
+      logger,
+      clock,
+    );
+  }
+
+  get poolAddress(): string {
+    return this.payouts.poolAddress;
+  }
+
+  get port(): number {
+    return this.stratumPort;
+  }
+
+  /** Checks the node, opens Stratum, subscribes to tips, publishes the first job. */
+  async start(): Promise<void> {
+    const status = await this.node.status();
+    if (status.network !== this.params.network) {
+      throw new Error(
+        `the node at ${this.config.nodeUrl} runs ${status.network}, the pool ${this.params.network}`,
+      );
+    }
+    this.node.on('tip', (height) => this.onTip(height));
+    this.node.on('tx', () => this.jobs.scheduleRefresh());
+    this.node.on('connected', () => {
+      // after a node outage: fresh work and a catch-up round
+      this.node.status().then(
+        (s) => this.onTip(s.height),
+        () => undefined,
+      );
+    });
+    this.node.subscribe();
+    await this.jobs.refresh();
+    this.stratumPort = await this.stratum.listen(this.config.port, this.config.host);
+    await this.followChain(status.height);
+    this.logger.info(
+      {
+        port: this.stratumPort,
+        node: this.config.nodeUrl,
+        address: this.poolAddress,
+        scheme: this.config.scheme,
+      },
+      'pool listening',
+    );
+  }
+
+  private onTip(height: number): void {
+    this.jobs
+      .refresh()
+      .catch((err: Error) => this.logger.warn({ err: err.message }, 'template refresh failed'));
+    void this.followChain(height);
+  }
+
+  /** One maturity-and-payout round per new tip, never two at once. */
+  followChain(height: number): Promise<void> {
+    this.chainWork = this.chainWork.then(async () => {
+      if (height <= this.lastTip) return;
+      this.lastTip = height;
+      try {
+        await this.accounting.reconcile(height, this.clock());
+        await this.payouts.run(height);
+      } catch (err) {
+        this.logger.warn(
+          { err: (err as Error).message, height },
+          'chain follow-up failed; retried at the next tip',
+        );
+      }
+    });
+    return this.chainWork;
+  }
+
+  isDuplicate(hash: string): boolean {
+    return this.store.hasShare(hash);
+  }
+
+  /** Durable before the miner hears `true`; a block goes to the node at once. */
+  accept(share: AcceptedShare): void {
+    this.store.putShare({
+      round: this.store.currentRound(),
+      address: share.address,
+      worker: share.worker,
+      weight: shareWeight(share.difficulty),
+      height: share.job.height,
+      hash: share.hash,
+      createdMs: this.clock(),
+    });
+    if (share.isBlock) void this.submitBlock(share);
+  }
+
+  private async submitBlock(share: AcceptedShare): Promise<void> {
+    const { job } = share;
+    const body = new ByteWriter(80 + share.coinbase.length + 256)
+      .varint(1 + job.txs.length)
+      .bytes(share.coinbase);
+    for (const tx of job.txs) body.bytes(tx);
+    const hex = bytesToHex(concatBytes(encodeHeader(share.header), body.finish()));
+    this.accounting.recordCandidate(
+      share.hash,
+      job.height,
+      job.coinbaseValue,
+      job.bits,
+      `${share.address}.${share.worker}`,
+      this.clock(),
+    );
+    this.logger.info(
+      { hash: share.hash, height: job.height, finder: share.address },
+      'block found: submitting',
+    );
+    try {
+      await this.node.submitBlock(hex);
+      this.accounting.finalize(share.hash);
+    } catch (err) {
+      if (err instanceof NodeRefusal) this.accounting.reject(share.hash, `${err.code}: ${err.message}`);
+      else
+        this.logger.warn(
+          { hash: share.hash, err: (err as Error).message },
+          'block submission failed; reconciled at the next tip',
+        );
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.node.close();
+    this.jobs.close();
+    await this.stratum.close();
+    await this.chainWork.catch(() => undefined);
+    this.store.close();
+  }
+}

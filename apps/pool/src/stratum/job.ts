@@ -1,0 +1,25 @@
+import type { Hash32 } from '@powcoin/core';
+
+/** One unit of work handed to miners: a node template cut for Stratum. */
+export interface Job {
+  readonly id: string;
+  readonly height: number;
+  /** The header's previous-hash field (internal byte order) and its display form. */
+  readonly prevHash: Hash32;
+  readonly prevHashHex: string;
+  readonly coinb1: Uint8Array;
+  readonly coinb2: Uint8Array;
+  /** Right-hand siblings of the coinbase, internal byte order. */
+  readonly merkleBranch: readonly Hash32[];
+  readonly version: number;
+  readonly bits: number;
+  readonly time: number;
+  /** Earliest acceptable ntime (median time past + 1). */
+  readonly minTime: number;
+  /** The network target: a share at or under it is a block. */
+  readonly networkTarget: bigint;
+  /** The template's other transactions, canonical bytes, in block order. */
+  readonly txs: readonly Uint8Array[];
+  readonly coinbaseValue: bigint;
+  readonly createdMs: number;
+}

@@ -1,0 +1,409 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import {
+  addressToHash,
+  bytesToHex,
+  type ChainParams,
+  isConsensusError,
+  prevHashToStratum,
+  u32ToStratumHex,
+} from '@powcoin/core';
+import { StratumError } from './errors.js';
+import type { Job } from './job.js';
+import type { JobManager } from './jobManager.js';
+import { authorizeParams, requestSchema, submitParams, suggestDifficultyParams } from './messages.js';
+import { Session } from './session.js';
+import { type ValidShare, validateShare } from './shareValidator.js';
+import type { VardiffOptions } from './vardiff.js';
+
+export interface StratumLimits {
+  readonly maxLineBytes: number;
+  readonly maxMessagesPerSecond: number;
+  readonly idleSeconds: number;
+  readonly maxConnections: number;
+  /** Ban an address whose invalid shares reach this many and outnumber its valid ones. */
+  readonly banAfterInvalid: number;
+  readonly banSeconds: number;
+}
+
+export interface StratumOptions {
+  readonly extranonce1Size: number;
+  readonly extranonce2Size: number;
+  readonly startDifficulty: number;
+  readonly vardiff: VardiffOptions;
+  readonly limits: StratumLimits;
+}
+
+/** An accepted share, handed to accounting before the miner hears `true`. */
+export interface AcceptedShare extends ValidShare {
+  readonly address: string;
+  readonly worker: string;
+  readonly difficulty: number;
+  readonly job: Job;
+}
+
+export interface ShareSink {
+  /** Whether a share with this header hash was already accepted (the duplicate key). */
+  isDuplicate(hash: string): boolean;
+  /** Records a share durably; must not return before it is committed. */
+  accept(share: AcceptedShare): void;
+}
+
+export interface StratumLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+/**
+ * Stratum v1 over TCP, as sha256d miners speak it (see the pool's README for the exact wire format):
+ * subscribe, authorize, notify, set_difficulty, submit, suggest_difficulty, client.reconnect.
+ * Lines are bounded, messages rate-limited, idle connections closed, and addresses with a high
+ * invalid-share rate banned for a while.
+ */
+export class StratumServer {
+  private readonly server: Server;
+  private readonly sessions = new Set<Session>();
+  private readonly bans = new Map<string, number>();
+  private nextSession = 1;
+  private extranonceCounter: number;
+  private readonly idleTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly params: ChainParams,
+    private readonly jobs: JobManager,
+    private readonly sink: ShareSink,
+    private readonly options: StratumOptions,
+    private readonly logger: StratumLogger,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.extranonceCounter = Math.floor(Math.random() * 0xffff) << 16;
+    this.server = createServer((socket) => this.onConnection(socket));
+    this.server.maxConnections = options.limits.maxConnections;
+    jobs.on('job', (job, clean) => {
+      for (const s of this.sessions) if (s.subscribed) this.sendJob(s, job, clean);
+    });
+    this.idleTimer = setInterval(() => this.closeIdle(), 5000);
+    this.idleTimer.unref();
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  get connections(): number {
+    return this.sessions.size;
+  }
+
+  /** Per-session figures for the dashboard. */
+  sessionStats(): Array<{
+    id: number;
+    ip: string;
+    workers: string[];
+    difficulty: number;
+    valid: number;
+    invalid: number;
+    stale: number;
+  }> {
+    return [...this.sessions].map((s) => ({
+      id: s.id,
+      ip: s.ip,
+      workers: [...s.workers.keys()],
+      difficulty: s.difficulty,
+      valid: s.valid,
+      invalid: s.invalid,
+      stale: s.stale,
+    }));
+  }
+
+  private isBanned(ip: string): boolean {
+    const until = this.bans.get(ip);
+    if (until === undefined) return false;
+    if (this.clock() >= until) {
+      this.bans.delete(ip);
+      return false;
+    }
+    return true;
+  }
+
+  private onConnection(socket: Socket): void {
+    const ip = socket.remoteAddress ?? 'unknown';
+    if (this.isBanned(ip)) {
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    const extranonce1 = new Uint8Array(this.options.extranonce1Size);
+    let counter = this.extranonceCounter++;
+    for (let i = extranonce1.length - 1; i >= 0; i--) {
+      extranonce1[i] = counter & 0xff;
+      counter = Math.floor(counter / 256);
+    }
+    const session = new Session(
+      this.nextSession++,
+      socket,
+      ip,
+      extranonce1,
+      this.options.startDifficulty,
+      this.options.vardiff,
+      this.clock(),
+    );
+    this.sessions.add(session);
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      if (buffer.length > this.options.limits.maxLineBytes && !buffer.includes('\n')) {
+        this.drop(session, 'line too long');
+        return;
+      }
+      let newline = buffer.indexOf('\n');
+      while (newline >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (line.length > this.options.limits.maxLineBytes) {
+          this.drop(session, 'line too long');
+          return;
+        }
+        if (line) this.onLine(session, line);
+        if (socket.destroyed) return;
+        newline = buffer.indexOf('\n');
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => this.sessions.delete(session));
+  }
+
+  private drop(session: Session, why: string): void {
+    this.logger.warn({ session: session.id, ip: session.ip, why }, 'stratum connection dropped');
+    session.socket.destroy();
+    this.sessions.delete(session);
+  }
+
+  private send(session: Session, message: object): void {
+    if (!session.socket.destroyed) session.socket.write(`${JSON.stringify(message)}\n`);
+  }
+
+  private reply(session: Session, id: unknown, result: unknown, error: StratumError | null = null): void {
+    this.send(session, { id, result: error ? null : result, error: error ? error.toJson() : null });
+  }
+
+  private onLine(session: Session, line: string): void {
+    if (!session.allowMessage(this.clock(), this.options.limits.maxMessagesPerSecond)) {
+      this.drop(session, 'message flood');
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      this.reply(session, null, null, new StratumError('OTHER', 'malformed JSON'));
+      return;
+    }
+    const parsed = requestSchema.safeParse(json);
+    if (!parsed.success) {
+      this.reply(
+        session,
+        null,
+        null,
+        new StratumError('OTHER', 'expected {"id", "method", "params": [...]}'),
+      );
+      return;
+    }
+    const { id, method, params } = parsed.data;
+    try {
+      switch (method) {
+        case 'mining.subscribe':
+          return this.onSubscribe(session, id);
+        case 'mining.authorize':
+          return this.onAuthorize(session, id, params);
+        case 'mining.submit':
+          return this.onSubmit(session, id, params);
+        case 'mining.suggest_difficulty':
+          return this.onSuggestDifficulty(session, id, params);
+        case 'mining.extranonce.subscribe':
+          return this.reply(session, id, false);
+        case 'mining.configure':
+          return this.reply(session, id, {});
+        default:
+          return this.reply(
+            session,
+            id,
+            null,
+            new StratumError('OTHER', `unknown method ${method.slice(0, 40)}`),
+          );
+      }
+    } catch (err) {
+      if (err instanceof StratumError) {
+        if (method === 'mining.submit') this.countRejected(session, err);
+        return this.reply(session, id, null, err);
+      }
+      throw err;
+    }
+  }
+
+  private onSubscribe(session: Session, id: unknown): void {
+    session.subscribed = true;
+    const sid = session.id.toString(16);
+    this.reply(session, id, [
+      [
+        ['mining.set_difficulty', sid],
+        ['mining.notify', sid],
+      ],
+      bytesToHex(session.extranonce1),
+      this.options.extranonce2Size,
+    ]);
+    this.send(session, { id: null, method: 'mining.set_difficulty', params: [session.difficulty] });
+    const job = this.jobs.currentJob;
+    if (job) this.sendJob(session, job, true);
+  }
+
+  private onAuthorize(session: Session, id: unknown, params: unknown[]): void {
+    const parsed = authorizeParams.safeParse(params);
+    if (!parsed.success) throw new StratumError('OTHER', 'authorize takes [username, password]');
+    const username = parsed.data[0];
+    const [address = '', ...rest] = username.split('.');
+    const worker = rest.join('.') || 'default';
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(worker))
+      throw new StratumError('UNAUTHORIZED', 'worker names are letters, digits, _ and -');
+    try {
+      addressToHash(this.params, address);
+    } catch (err) {
+      throw new StratumError(
+        'UNAUTHORIZED',
+        isConsensusError(err) ? `bad payout address: ${err.message}` : 'bad payout address',
+      );
+    }
+    session.workers.set(username, { address, worker });
+    this.logger.info({ session: session.id, address, worker }, 'worker authorized');
+    this.reply(session, id, true);
+  }
+
+  private onSuggestDifficulty(session: Session, id: unknown, params: unknown[]): void {
+    const parsed = suggestDifficultyParams.safeParse(params);
+    if (!parsed.success) throw new StratumError('OTHER', 'suggest_difficulty takes [difficulty]');
+    const next = session.vardiff.clamp(parsed.data[0]);
+    if (session.sent.size === 0) session.difficulty = next;
+    else session.pendingDifficulty = next;
+    this.reply(session, id, true);
+  }
+
+  private onSubmit(session: Session, id: unknown, params: unknown[]): void {
+    if (!session.subscribed) throw new StratumError('NOT_SUBSCRIBED', 'not subscribed');
+    const parsed = submitParams.safeParse(params);
+    if (!parsed.success)
+      throw new StratumError('OTHER', 'submit takes [worker, job_id, extranonce2, ntime, nonce]');
+    const [username, jobId, extranonce2, ntime, nonce] = parsed.data;
+    const worker = session.workers.get(username);
+    if (!worker) throw new StratumError('UNAUTHORIZED', `worker ${username.slice(0, 64)} is not authorized`);
+    const sent = session.sent.get(jobId);
+    if (!sent || !this.jobs.isCurrent(sent.job))
+      throw new StratumError('JOB_NOT_FOUND', 'job not found (stale)');
+    const share = validateShare(
+      sent.job,
+      { jobId, extranonce2, ntime, nonce },
+      {
+        extranonce1: session.extranonce1,
+        extranonce2Size: this.options.extranonce2Size,
+        difficulty: sent.difficulty,
+        now: Math.floor(this.clock() / 1000),
+        maxFutureSeconds: this.params.maxFutureBlockSeconds,
+      },
+    );
+    if (this.sink.isDuplicate(share.hash)) throw new StratumError('DUPLICATE', 'duplicate share');
+    this.sink.accept({
+      ...share,
+      address: worker.address,
+      worker: worker.worker,
+      difficulty: sent.difficulty,
+      job: sent.job,
+    });
+    session.valid++;
+    session.vardiff.recordShare();
+    this.reply(session, id, true);
+    this.maybeRetarget(session);
+  }
+
+  private countRejected(session: Session, err: StratumError): void {
+    if (err.name === 'JOB_NOT_FOUND') session.stale++;
+    else if (err.countsAsInvalid) session.invalid++;
+    const { banAfterInvalid, banSeconds } = this.options.limits;
+    if (session.invalid >= banAfterInvalid && session.invalid > session.valid) {
+      this.bans.set(session.ip, this.clock() + banSeconds * 1000);
+      this.logger.warn(
+        { ip: session.ip, invalid: session.invalid, valid: session.valid },
+        'banned for invalid shares',
+      );
+      setImmediate(() => this.drop(session, 'too many invalid shares'));
+    }
+  }
+
+  private maybeRetarget(session: Session): void {
+    const next = session.vardiff.retarget(session.difficulty, this.clock());
+    if (next === undefined) return;
+    session.pendingDifficulty = next;
+    const job = this.jobs.currentJob;
+    if (job) this.sendJob(session, job, false);
+  }
+
+  private closeIdle(): void {
+    const now = this.clock();
+    for (const s of this.sessions) {
+      if (now - s.lastActivityMs > this.options.limits.idleSeconds * 1000) this.drop(s, 'idle');
+      else {
+        // a miner that finds nothing at its difficulty gets an easier one
+        const next = s.vardiff.retarget(s.difficulty, now);
+        if (next !== undefined && s.subscribed) {
+          s.pendingDifficulty = next;
+          const job = this.jobs.currentJob;
+          if (job) this.sendJob(s, job, false);
+        }
+      }
+    }
+  }
+
+  /** set_difficulty (when it changed) then notify: miners apply a difficulty from the next job. */
+  private sendJob(session: Session, job: Job, clean: boolean): void {
+    if (session.pendingDifficulty !== undefined) {
+      session.difficulty = session.pendingDifficulty;
+      session.pendingDifficulty = undefined;
+      this.send(session, { id: null, method: 'mining.set_difficulty', params: [session.difficulty] });
+    }
+    if (clean) session.forgetJobsBefore(job);
+    const notifyId = session.issue(job);
+    this.send(session, {
+      id: null,
+      method: 'mining.notify',
+      params: [
+        notifyId,
+        prevHashToStratum(job.prevHash),
+        bytesToHex(job.coinb1),
+        bytesToHex(job.coinb2),
+        job.merkleBranch.map(bytesToHex),
+        u32ToStratumHex(job.version),
+        u32ToStratumHex(job.bits),
+        u32ToStratumHex(job.time),
+        clean,
+      ],
+    });
+  }
+
+  /** Tells every miner to reconnect (they will find the pool again after a restart), then closes. */
+  async close(): Promise<void> {
+    clearInterval(this.idleTimer);
+    for (const s of this.sessions) {
+      this.send(s, { id: null, method: 'client.reconnect', params: [] });
+      s.socket.end();
+    }
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      setTimeout(() => {
+        for (const s of this.sessions) s.socket.destroy();
+      }, 500).unref();
+    });
+  }
+}

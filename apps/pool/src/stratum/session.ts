@@ -1,0 +1,67 @@
+import type { Socket } from 'node:net';
+import type { Job } from './job.js';
+import { Vardiff, type VardiffOptions } from './vardiff.js';
+
+/** What a notify sent to this session stands for: the job and the difficulty it was issued with. */
+export interface SentJob {
+  readonly job: Job;
+  readonly difficulty: number;
+}
+
+/** Keep this many notify ids per session (older ones answer "job not found"). */
+const KEEP_SENT = 32;
+
+/** One miner connection's state. Its extranonce1 is the server's, never taken from the miner. */
+export class Session {
+  subscribed = false;
+  readonly workers = new Map<string, { address: string; worker: string }>();
+  difficulty: number;
+  /** A difficulty to announce before the next job. */
+  pendingDifficulty: number | undefined;
+  readonly sent = new Map<string, SentJob>();
+  readonly vardiff: Vardiff;
+  valid = 0;
+  invalid = 0;
+  stale = 0;
+  lastActivityMs: number;
+  private notifySeq = 0;
+  private windowStartMs: number;
+  private windowCount = 0;
+
+  constructor(
+    readonly id: number,
+    readonly socket: Socket,
+    readonly ip: string,
+    readonly extranonce1: Uint8Array,
+    startDifficulty: number,
+    vardiff: VardiffOptions,
+    now: number,
+  ) {
+    this.vardiff = new Vardiff(vardiff, now);
+    this.difficulty = this.vardiff.clamp(startDifficulty);
+    this.lastActivityMs = now;
+    this.windowStartMs = now;
+  }
+
+  /** Counts a message; false when the session exceeds `perSecond`. */
+  allowMessage(now: number, perSecond: number): boolean {
+    this.lastActivityMs = now;
+    if (now - this.windowStartMs >= 1000) {
+      this.windowStartMs = now;
+      this.windowCount = 0;
+    }
+    return ++this.windowCount <= perSecond;
+  }
+
+  /** Registers a job about to be notified and returns the id the miner will see. */
+  issue(job: Job): string {
+    const id = `${job.id}${(this.notifySeq++).toString(16).padStart(4, '0')}`;
+    this.sent.set(id, { job, difficulty: this.difficulty });
+    while (this.sent.size > KEEP_SENT) this.sent.delete(this.sent.keys().next().value as string);
+    return id;
+  }
+
+  forgetJobsBefore(job: Job): void {
+    for (const [id, s] of this.sent) if (s.job.prevHashHex !== job.prevHashHex) this.sent.delete(id);
+  }
+}

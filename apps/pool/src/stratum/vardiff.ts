@@ -1,0 +1,49 @@
+export interface VardiffOptions {
+  /** Seconds between shares the pool aims for, per connection. */
+  readonly targetShareSeconds: number;
+  /** How often the difficulty is reconsidered. */
+  readonly retargetSeconds: number;
+  readonly minDifficulty: number;
+  readonly maxDifficulty: number;
+}
+
+/** Largest change of one retarget: ×4 or ÷4. */
+const MAX_STEP = 4;
+
+/**
+ * Per-connection variable difficulty: counts shares since the last retarget and, every
+ * `retargetSeconds`, scales the difficulty toward one share per `targetShareSeconds`, bounded per
+ * step and overall. Changes under 10% are ignored so miners are not resent work for nothing.
+ */
+export class Vardiff {
+  private shares = 0;
+  private since: number;
+
+  constructor(
+    private readonly options: VardiffOptions,
+    now: number,
+  ) {
+    this.since = now;
+  }
+
+  clamp(difficulty: number): number {
+    return Math.min(this.options.maxDifficulty, Math.max(this.options.minDifficulty, difficulty));
+  }
+
+  recordShare(): void {
+    this.shares++;
+  }
+
+  /** The new difficulty if one is due at `now` (ms), else undefined. */
+  retarget(current: number, now: number): number | undefined {
+    const elapsed = (now - this.since) / 1000;
+    if (elapsed < this.options.retargetSeconds) return undefined;
+    const observed = this.shares === 0 ? elapsed * 2 : elapsed / this.shares; // seconds per share
+    let factor = this.options.targetShareSeconds / observed;
+    factor = Math.min(MAX_STEP, Math.max(1 / MAX_STEP, factor));
+    this.shares = 0;
+    this.since = now;
+    const next = this.clamp(current * factor);
+    return Math.abs(next - current) / current < 0.1 ? undefined : next;
+  }
+}

@@ -1,0 +1,152 @@
+import { addressFromHash, hash160, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
+import { type NodeProcess, startNodeProcess } from './helpers/nodeProcess.js';
+import { keyOf, startPool } from './helpers/poolHarness.js';
+import { StratumClient } from './helpers/stratumClient.js';
+
+const params = REGTEST;
+const addressOf = (i: number) => addressFromHash(params, hash160(publicKeyFromPrivate(keyOf(i))));
+let node: NodeProcess;
+let harness: Awaited<ReturnType<typeof startPool>>;
+let miner: StratumClient;
+
+beforeAll(async () => {
+  node = await startNodeProcess();
+});
+afterAll(async () => {
+  await node.stop();
+});
+beforeEach(async () => {
+  harness = await startPool(node.url);
+  miner = await StratumClient.connect(harness.pool.port);
+});
+afterEach(async () => {
+  miner.close();
+  await harness.stop();
+});
+
+async function ready(worker = `${addressOf(1)}.rig1`): Promise<string> {
+  await miner.subscribe();
+  expect((await miner.call('mining.authorize', [worker, 'x'])).result).toBe(true);
+  await miner.waitFor((m) => m.method === 'mining.notify');
+  return worker;
+}
+
+describe('Stratum v1 session', () => {
+  it('subscribes with a unique extranonce1 and sends set_difficulty before the first notify', async () => {
+    const res = await miner.subscribe();
+    expect(res.error).toBeNull();
+    expect(res.result[1]).toMatch(/^[0-9a-f]{8}$/);
+    expect(res.result[2]).toBe(4);
+    const other = await StratumClient.connect(harness.pool.port);
+    const res2 = await other.subscribe();
+    expect(res2.result[1]).not.toBe(res.result[1]);
+    other.close();
+    await miner.waitFor((m) => m.method === 'mining.notify');
+    const first = miner.lines.findIndex((m) => m.method === 'mining.set_difficulty');
+    const notify = miner.lines.findIndex((m) => m.method === 'mining.notify');
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeLessThan(notify);
+    const params = miner.lines[notify].params;
+    expect(params).toHaveLength(9);
+    expect(params[1]).toMatch(/^[0-9a-f]{64}$/);
+    expect(params[5]).toBe('00000001');
+    expect(params[6]).toBe('207fffff');
+    expect(params[8]).toBe(true);
+  });
+
+  it('accepts a valid share and a block, which the node takes at once', async () => {
+    const worker = await ready();
+    const share = miner.findShare(false);
+    expect(await miner.submit(worker, share)).toMatchObject({ result: true, error: null });
+    const before = (await (await fetch(`${node.url}/status`)).json()) as { height: number };
+    const block = miner.findShare(true);
+    expect(await miner.submit(worker, block)).toMatchObject({ result: true, error: null });
+    const deadline = Date.now() + 5000;
+    let height = before.height;
+    while (height === before.height && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      height = ((await (await fetch(`${node.url}/status`)).json()) as { height: number }).height;
+    }
+    expect(height).toBe(before.height + 1);
+    const tip = (await (await fetch(`${node.url}/blocks/${height}`)).json()) as { hash: string };
+    expect(tip.hash).toBe(block.hash);
+    // the new tip arrives as a clean job
+    await miner.waitFor(
+      (m) => m.method === 'mining.notify' && m.params[8] === true && m.params[0] !== share.jobId,
+    );
+  });
+
+  it('rejects with Stratum error codes and credits nothing', async () => {
+    const unsubscribed = await miner.call('mining.submit', [
+      `${addressOf(1)}`,
+      '1',
+      '00000000',
+      '00000000',
+      '00000000',
+    ]);
+    expect(unsubscribed.error[0]).toBe(25);
+    const worker = await ready();
+    const bad = await miner.call('mining.authorize', ['mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8s', 'x']);
+    expect(bad.error[0]).toBe(24);
+    const s = miner.findShare(false);
+    const cases: Array<[unknown[], number]> = [
+      [['someone.else', s.jobId, s.extranonce2, s.ntime, s.nonce], 24],
+      [[worker, 'ffffffff', s.extranonce2, s.ntime, s.nonce], 21],
+      [[worker, s.jobId, 'zz'.repeat(4), s.ntime, s.nonce], 20],
+      [[worker, s.jobId, `${s.extranonce2}00`, s.ntime, s.nonce], 20],
+      [[worker, s.jobId, s.extranonce2, 'ffffffff', s.nonce], 20],
+      [[worker, s.jobId, s.extranonce2, '00000001', s.nonce], 20],
+      [[worker, s.jobId, s.extranonce2, s.ntime, 'xyz'], 20],
+    ];
+    for (const [params, code] of cases) {
+      const res = await miner.call('mining.submit', params);
+      expect({ params, code: res.error?.[0] }).toEqual({ params, code });
+    }
+    expect(await miner.submit(worker, s)).toMatchObject({ result: true });
+    // the same share again, and again with the hex in upper case: duplicates
+    expect((await miner.submit(worker, s)).error[0]).toBe(22);
+    const upper = { ...s, extranonce2: s.extranonce2.toUpperCase(), nonce: s.nonce.toUpperCase() };
+    expect((await miner.submit(worker, upper)).error[0]).toBe(22);
+    expect(harness.pool.store.roundWeights(harness.pool.store.currentRound()).get(addressOf(1))).toBe(1n);
+  });
+
+  it('refuses a low-difficulty share (and credits it nothing)', async () => {
+    const hard = await startPool(node.url, { startDifficulty: '0.000001' });
+    const client = await StratumClient.connect(hard.pool.port);
+    try {
+      await client.subscribe();
+      const worker = addressOf(2);
+      await client.call('mining.authorize', [worker, 'x']);
+      await client.waitFor((m) => m.method === 'mining.notify');
+      expect(client.difficulty).toBe(0.000001);
+      const issuedTarget = (0xffffn << 208n) * 1_000_000n;
+      // mine as if the difficulty were 2^-32, and keep a hash above the issued share target
+      const job = client.job as NonNullable<typeof client.job>;
+      client.job = { ...job, difficulty: 2 ** -32 };
+      let share = client.findShare(false);
+      while (share.hashValue <= issuedTarget) share = client.findShare(false);
+      const res = await client.submit(worker, share);
+      expect(res.error[0]).toBe(23);
+      expect(hard.pool.store.roundWeights(hard.pool.store.currentRound()).size).toBe(0);
+    } finally {
+      client.close();
+      await hard.stop();
+    }
+  });
+
+  it('survives malformed lines and drops a client whose line is too long', async () => {
+    miner.sendRaw('this is not json\n');
+    expect((await miner.waitFor((m) => m.error)).error[0]).toBe(20);
+    miner.sendRaw('{"id": 5, "method": "mining.nothing", "params": []}\n');
+    expect((await miner.waitFor((m) => m.id === 5)).error[0]).toBe(20);
+    miner.sendRaw(`${JSON.stringify({ id: 6, method: 'mining.subscribe', params: 'nope' })}\n`);
+    expect((await miner.waitFor((m) => m.error && m.id === null && m !== miner.lines[0])).error[0]).toBe(20);
+    await miner.subscribe();
+    miner.sendRaw('x'.repeat(20_000));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(miner.closed).toBe(true);
+    const again = await StratumClient.connect(harness.pool.port);
+    expect((await again.subscribe()).error).toBeNull();
+    again.close();
+  });
+});
