@@ -218,29 +218,32 @@ export class StratumServer {
     try {
       switch (method) {
         case 'mining.subscribe':
-          return this.onSubscribe(session, id);
+          this.onSubscribe(session, id);
+          break;
         case 'mining.authorize':
-          return this.onAuthorize(session, id, params);
+          this.onAuthorize(session, id, params);
+          break;
         case 'mining.submit':
-          return this.onSubmit(session, id, params);
+          this.onSubmit(session, id, params);
+          break;
         case 'mining.suggest_difficulty':
-          return this.onSuggestDifficulty(session, id, params);
+          this.onSuggestDifficulty(session, id, params);
+          break;
         case 'mining.extranonce.subscribe':
-          return this.reply(session, id, false);
+          this.reply(session, id, false);
+          break;
         case 'mining.configure':
-          return this.reply(session, id, {});
+          this.reply(session, id, {});
+          break;
         default:
-          return this.reply(
-            session,
-            id,
-            null,
-            new StratumError('OTHER', `unknown method ${method.slice(0, 40)}`),
-          );
+          this.reply(session, id, null, new StratumError('OTHER', `unknown method ${method.slice(0, 40)}`));
+          break;
       }
     } catch (err) {
       if (err instanceof StratumError) {
         if (method === 'mining.submit') this.countRejected(session, err);
-        return this.reply(session, id, null, err);
+        this.reply(session, id, null, err);
+        return;
       }
       throw err;
     }
