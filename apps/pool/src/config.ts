@@ -46,6 +46,7 @@ export interface PoolFlags {
   targetShareSeconds?: string;
   minDifficulty?: string;
   retargetSeconds?: string;
+  templateRefreshMs?: string;
 }
 
 function port(text: string | undefined, fallback: number, flag: string): number {
@@ -114,7 +115,7 @@ export function createConfig(flags: PoolFlags = {}): PoolConfig {
       minDifficulty,
       maxDifficulty: 2 ** 32,
     },
-    templateRefreshMs: 5000,
+    templateRefreshMs: positive(flags.templateRefreshMs, 5000, '--template-refresh-ms'),
     extranonce1Size: 4,
     extranonce2Size: 4,
   };
