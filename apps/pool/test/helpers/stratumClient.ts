@@ -144,6 +144,8 @@ export class StratumClient {
     const shareTarget = (DIFF1 * 2n ** 64n) / BigInt(Math.round(job.difficulty * 2 ** 64));
     const bits = Number.parseInt(job.nbits, 16);
     const networkTarget = BigInt(bits & 0x7fffff) << BigInt(8 * ((bits >>> 24) - 3));
+    if (wantBlock === false && shareTarget <= networkTarget)
+      throw new Error('every share at this difficulty is a block');
     for (;;) {
       const en2 = (this.en2Counter++).toString(16).padStart(this.extranonce2Size * 2, '0');
       for (let nonce = 0; nonce < 256; nonce++) {
