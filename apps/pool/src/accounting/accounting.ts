@@ -85,46 +85,65 @@ export class Accounting {
    * blocks `coinbaseMaturity` deep, and handles orphans (credits voided, or reversed if matured).
    */
   async reconcile(tipHeight: number, nowMs: number): Promise<void> {
-    for (const block of this.store.blocksByStatus('submitted')) {
-      const confirmations = await this.node.blockConfirmations(block.hash);
-      if (confirmations >= 0) this.finalize(block.hash);
-      else if (nowMs - block.createdMs > 60_000)
-        this.reject(block.hash, 'unknown to the node after a minute');
-    }
     const maturity = this.params.coinbaseMaturity;
-    for (const block of [...this.store.blocksByStatus('pending'), ...this.store.blocksByStatus('orphaned')]) {
-      if (block.height < tipHeight - 10 * maturity) continue;
-      const confirmations = await this.node.blockConfirmations(block.hash);
+    const horizon = tipHeight - 10 * maturity;
+    const watched = [
+      ...this.store.blocksByStatus('submitted'),
+      ...this.store.blocksByStatus('pending'),
+      ...this.store.blocksByStatus('orphaned'),
+      ...this.store.blocksByStatus('matured'),
+    ].filter((b) => b.status === 'submitted' || b.height >= horizon);
+    if (watched.length === 0) return;
+    // one ranged read of the active chain instead of a request per block
+    const low = Math.min(...watched.map((b) => b.height));
+    const main = await this.node.mainChainHashes(low, tipHeight - low + 1);
+    const confirmationsOf = (hash: string, height: number) =>
+      main.get(height) === hash ? tipHeight - height + 1 : 0;
+
+    for (const block of watched) {
+      const confirmations = confirmationsOf(block.hash, block.height);
       this.store.transaction(() => {
         const current = this.store.getBlock(block.hash);
         if (!current) return;
-        if (confirmations <= 0) {
-          if (current.status === 'pending' && tipHeight > block.height)
-            this.store.setBlockStatus(block.hash, 'orphaned');
-        } else if (confirmations >= maturity + 1) {
-          for (const c of this.store.creditsOf(block.hash)) this.store.addBalance(c.address, c.amount);
-          this.store.setBlockStatus(block.hash, 'matured');
-          this.logger.info(
-            { hash: block.hash, height: block.height },
-            'block matured: credits added to balances',
-          );
-        } else if (current.status === 'orphaned') {
-          this.store.setBlockStatus(block.hash, 'pending');
+        switch (current.status) {
+          case 'submitted':
+            if (confirmations > 0) this.finalize(block.hash);
+            else if (nowMs - block.createdMs > 60_000)
+              this.reject(block.hash, 'not on the chain a minute later');
+            return;
+          case 'pending':
+          case 'orphaned':
+            if (confirmations >= maturity + 1) {
+              for (const c of this.store.creditsOf(block.hash)) this.store.addBalance(c.address, c.amount);
+              this.store.setBlockStatus(block.hash, 'matured');
+              this.logger.info(
+                { hash: block.hash, height: block.height },
+                'block matured: credits added to balances',
+              );
+            } else if (confirmations === 0 && current.status === 'pending' && tipHeight > block.height) {
+              this.store.setBlockStatus(block.hash, 'orphaned');
+              this.logger.warn(
+                { hash: block.hash, height: block.height },
+                'block orphaned before maturity: credits void',
+              );
+            } else if (confirmations > 0 && current.status === 'orphaned') {
+              this.store.setBlockStatus(block.hash, 'pending');
+            }
+            return;
+          case 'matured':
+            if (confirmations === 0) {
+              for (const c of this.store.creditsOf(block.hash)) this.store.addBalance(c.address, -c.amount);
+              this.store.setBlockStatus(block.hash, 'orphaned');
+              this.logger.warn(
+                { hash: block.hash, height: block.height },
+                'matured block orphaned by a reorg: credits reversed',
+              );
+            }
+            return;
+          default:
+            return;
         }
       });
-    }
-    for (const block of this.store.blocksByStatus('matured')) {
-      if (block.height < tipHeight - 10 * maturity) continue;
-      const confirmations = await this.node.blockConfirmations(block.hash);
-      if (confirmations > 0) continue;
-      this.store.transaction(() => {
-        for (const c of this.store.creditsOf(block.hash)) this.store.addBalance(c.address, -c.amount);
-        this.store.setBlockStatus(block.hash, 'orphaned');
-      });
-      this.logger.warn(
-        { hash: block.hash, height: block.height },
-        'matured block orphaned by a reorg: credits reversed',
-      );
     }
   }
 }

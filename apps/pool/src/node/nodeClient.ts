@@ -126,6 +126,24 @@ export class NodeClient extends EventEmitter<NodeClientEvents> {
     }
   }
 
+  /** Hashes of the active chain from `from` (up to 100 heights per call), by height. */
+  async mainChainHashes(from: number, count: number): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    let next = from;
+    const end = from + count;
+    while (next < end) {
+      const limit = Math.min(100, end - next);
+      const { json } = await this.request('GET', `/blocks?from=${next}&limit=${limit}`);
+      const page = z
+        .object({ blocks: z.array(z.object({ height: z.number().int(), hash: z.string() })) })
+        .parse(json);
+      for (const b of page.blocks) out.set(b.height, b.hash);
+      if (page.blocks.length < limit) break;
+      next += limit;
+    }
+    return out;
+  }
+
   async address(address: string): Promise<{ balance: bigint; pending: bigint; nextNonce: number }> {
     const { json } = await this.request('GET', `/address/${address}?limit=1`);
     const a = z.object({ balance: z.string(), pending: z.string(), nextNonce: z.number().int() }).parse(json);

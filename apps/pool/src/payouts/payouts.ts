@@ -44,7 +44,7 @@ export class Payouts {
   }
 
   /** Brings recorded payouts in line with the node: confirmed, pending, or sent again. */
-  async reconcile(): Promise<void> {
+  async reconcile(tipHeight: number): Promise<void> {
     for (const p of [...this.store.payoutsByStatus('signed'), ...this.store.payoutsByStatus('sent')]) {
       const state = await this.node.txStatus(p.txid);
       if (state.status === 'confirmed') this.store.setPayoutStatus(p.txid, 'confirmed');
@@ -52,8 +52,8 @@ export class Payouts {
       else await this.send(p.txid, p.hex);
     }
     for (const p of this.store.payoutsByStatus('confirmed')) {
-      // a reorg can take a confirmed payout back to the mempool (or out of it): follow it
-      if (p.createdMs < Date.now() - 3_600_000) continue;
+      // a reorg can take a recent confirmed payout back to the mempool (or out of it): follow it
+      if (p.tipHeight < tipHeight - 2 * this.params.coinbaseMaturity) continue;
       const state = await this.node.txStatus(p.txid);
       if (state.status === 'pending') this.store.setPayoutStatus(p.txid, 'sent');
       else if (state.status === 'unknown') await this.send(p.txid, p.hex);
@@ -73,7 +73,7 @@ export class Payouts {
 
   /** One payout round at a new tip. Returns the txids created. */
   async run(tipHeight: number): Promise<string[]> {
-    await this.reconcile();
+    await this.reconcile(tipHeight);
     if (this.store.payoutsByStatus('signed').length > 0) return []; // never create nonce gaps
     const due = [...this.store.balances()]
       .filter(([, amount]) => amount >= this.options.threshold)

@@ -127,6 +127,9 @@ export class PoolStore {
       creditsOf: db.prepare<[string], { address: string; amount: string }>(
         'SELECT address, amount FROM credits WHERE block_hash = ? ORDER BY address',
       ),
+      immatureTotals: db.prepare<[], { address: string; total: string }>(
+        "SELECT c.address, CAST(SUM(CAST(c.amount AS INTEGER)) AS TEXT) AS total FROM credits c JOIN blocks b ON b.hash = c.block_hash WHERE b.status = 'pending' GROUP BY c.address",
+      ),
       getBalance: db.prepare<[string], { amount: string }>('SELECT amount FROM balances WHERE address = ?'),
       setBalance: db.prepare(
         'INSERT INTO balances (address, amount) VALUES (?, ?) ON CONFLICT (address) DO UPDATE SET amount = excluded.amount',
@@ -251,6 +254,11 @@ export class PoolStore {
 
   creditsOf(blockHash: string): Array<{ address: string; amount: bigint }> {
     return this.stmt.creditsOf.all(blockHash).map((r) => ({ address: r.address, amount: BigInt(r.amount) }));
+  }
+
+  /** Credits of accepted blocks not yet mature, per address. */
+  immatureTotals(): Map<string, bigint> {
+    return new Map(this.stmt.immatureTotals.all().map((r) => [r.address, BigInt(r.total)]));
   }
 
   getBalance(address: string): bigint {

@@ -55,8 +55,11 @@ export class StratumClient {
     c.socket.on('close', () => {
       c.closed = true;
     });
+    await new Promise<void>((resolve, reject) => {
+      c.socket.once('connect', () => resolve());
+      c.socket.once('error', reject);
+    });
     c.socket.on('error', () => undefined);
-    await new Promise((r) => c.socket.once('connect', r));
     return c;
   }
 
