@@ -81,13 +81,11 @@ export function createDashboardApp(pool: Pool, now: () => number = Date.now): ex
       return;
     }
     res.json({
-      blocks: pool.store
-        .recentBlocks(q.data.limit)
-        .map((b) => ({
-          ...b,
-          reward: coins(b.reward),
-          credits: pool.store.creditsOf(b.hash).map((c) => ({ address: c.address, amount: coins(c.amount) })),
-        })),
+      blocks: pool.store.recentBlocks(q.data.limit).map((b) => ({
+        ...b,
+        reward: coins(b.reward),
+        credits: pool.store.creditsOf(b.hash).map((c) => ({ address: c.address, amount: coins(c.amount) })),
+      })),
     });
   });
 
