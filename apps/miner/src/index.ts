@@ -1,7 +1,8 @@
 /**
  * apps/miner: the CPU miner. This part is its hashing: engines (native C kernels, portable
- * TypeScript, node:crypto), and their selection.
+ * TypeScript, node:crypto), their selection, worker threads and the bench.
  */
+export { type BenchOptions, type BenchResult, runBench } from './bench.js';
 export { createCryptoEngine } from './hash/cryptoEngine.js';
 export { type HashEngine, NONCE_SPACE, type ScanResult, validateScanRange } from './hash/engine.js';
 export {
@@ -34,4 +35,12 @@ export {
   TAIL_BYTES,
   targetToWords,
 } from './hash/scanJob.js';
+export {
+  createWorkerPool,
+  type FoundNonce,
+  type PoolScanResult,
+  type ScanRange,
+  type WorkerPool,
+  type WorkerPoolOptions,
+} from './hash/workerPool.js';
 export { MinerError, type MinerErrorCode } from './minerError.js';

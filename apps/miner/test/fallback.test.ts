@@ -2,6 +2,7 @@ import {
   availableEngineNames,
   createEngine,
   createScanJob,
+  createWorkerPool,
   listEngines,
   loadNativeAddon,
   MinerError,
@@ -60,5 +61,19 @@ describe('without the native addon', () => {
       message: expect.stringContaining('simulated'),
     });
     expect(() => createEngine('gpu')).toThrow(expect.objectContaining({ code: 'ENGINE_UNKNOWN' }));
+  });
+
+  test('worker threads asked for a native engine they cannot load mine with js and say why', async () => {
+    const pool = await createWorkerPool({ threads: 1, engine: 'native-avx2', disableNative: true });
+    try {
+      expect(pool.engine).toBe('js');
+      expect(pool.fallbackReason).toContain('disabled');
+      const header = seededBytes('pool-fallback', 80);
+      const target = easyTarget(4, 'pool-fallback-target');
+      const result = await pool.scan(createScanJob(header, target), { startNonce: 100, count: 3000 });
+      expect(result.nonces).toEqual(referenceScan(header, target, 100, 3000));
+    } finally {
+      await pool.close();
+    }
   });
 });
