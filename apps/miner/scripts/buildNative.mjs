@@ -5,7 +5,7 @@
  * MINER_NATIVE=0 skips the build.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,13 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const nativeDir = join(root, 'native');
 const built = join(nativeDir, 'build', 'Release', 'miner_native.node');
 const target = join(root, 'dist', 'native', 'miner_native.node');
+// Why the last build made no addon, for the tests to tell "could not build here" from "built but broken".
+const failureNote = join(root, 'dist', 'native', 'BUILD_FAILED');
 
 function fallBack(reason) {
   rmSync(target, { force: true });
+  mkdirSync(dirname(failureNote), { recursive: true });
+  writeFileSync(failureNote, `${reason}\n`);
   process.stderr.write(`miner: native addon not built (${reason}); the miner will use its js engine\n`);
   process.exit(0);
 }
@@ -47,4 +51,5 @@ if (result.status !== 0 || !existsSync(built)) fallBack(`node-gyp exited with ${
 
 mkdirSync(dirname(target), { recursive: true });
 copyFileSync(built, target);
+rmSync(failureNote, { force: true });
 process.stderr.write(`miner: native addon built: ${target}\n`);

@@ -28,8 +28,12 @@ test('runBench prints one JSON line per engine, crypto first, with rates and the
 test('runBench prints a table by default and refuses engines that are not available', async () => {
   const lines: string[] = [];
   await runBench({ seconds: 0.2, threads: 1, engines: ['crypto'], write: (l) => lines.push(l) });
-  expect(lines[1]).toMatch(/^engine\s+threads\s+total MH\/s\s+MH\/s\/thread\s+x crypto$/);
-  expect(lines[2]).toMatch(/^crypto\s+1\s+\d+\.\d+\s+\d+\.\d+\s+1\.0$/);
+  // Comment lines first (the CPU, and any engine that cannot run with its reason), then the table.
+  expect(lines[0]).toMatch(/^# .*1 thread\(s\), 0\.2 s per engine$/);
+  const table = lines.filter((line) => !line.startsWith('#'));
+  expect(table[0]).toMatch(/^engine\s+threads\s+total MH\/s\s+MH\/s\/thread\s+x crypto$/);
+  expect(table[1]).toMatch(/^crypto\s+1\s+\d+\.\d+\s+\d+\.\d+\s+1\.0$/);
+  expect(table).toHaveLength(2);
   await expect(runBench({ seconds: 0.2, engines: ['gpu'] })).rejects.toThrow(
     'engines not available here: gpu',
   );

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A kernel the addon offers on this CPU. */
@@ -48,6 +49,14 @@ export function loadNativeAddon(options: NativeLoadOptions = {}): NativeLoad {
   if (options.disabled ?? process.env.MINER_NATIVE === '0') return { ok: false, reason: 'disabled' };
   const load = options.load ?? createRequire(import.meta.url);
   if (!options.load && !existsSync(path)) {
+    const note = join(dirname(path), 'BUILD_FAILED');
+    if (existsSync(note)) {
+      const why = readFileSync(note, 'utf8').split('\n')[0];
+      return {
+        ok: false,
+        reason: `its build failed here (${why}); see the output of pnpm --filter miner run build`,
+      };
+    }
     return { ok: false, reason: `not built: ${path} is missing (pnpm --filter miner run build)` };
   }
   let addon: unknown;
