@@ -1,11 +1,46 @@
 /**
- * apps/miner: the CPU miner CLI (solo and pool modes). A shell until its issue lands; it already
- * builds against the consensus library.
+ * apps/miner: the CPU miner. This part is its hashing: engines (native C kernels, portable
+ * TypeScript, node:crypto), their selection, worker threads and the bench.
  */
-import { HEADER_BYTES } from '@powcoin/core';
-
-/** Bytes of a header hashed once per job (the midstate); only the rest is hashed per nonce. */
-export const MIDSTATE_BYTES = 64;
-
-/** Bytes hashed per nonce after the midstate. */
-export const TAIL_BYTES = HEADER_BYTES - MIDSTATE_BYTES;
+export { type BenchOptions, type BenchResult, runBench } from './bench.js';
+export { createCryptoEngine } from './hash/cryptoEngine.js';
+export { type HashEngine, NONCE_SPACE, type ScanResult, validateScanRange } from './hash/engine.js';
+export {
+  availableEngineNames,
+  createEngine,
+  type EngineInfo,
+  type EngineOptions,
+  listEngines,
+  selectEngine,
+} from './hash/engines.js';
+export { createJsEngine } from './hash/jsEngine.js';
+export {
+  DEFAULT_ADDON_PATH,
+  defaultNativeAddon,
+  loadNativeAddon,
+  type NativeAddon,
+  type NativeKernel,
+  type NativeLoad,
+  type NativeLoadOptions,
+} from './hash/nativeAddon.js';
+export { createNativeEngine } from './hash/nativeEngine.js';
+export {
+  createScanJob,
+  headerWithNonce,
+  MIDSTATE_BYTES,
+  NONCE_OFFSET,
+  nonceMeetsTarget,
+  type ScanJob,
+  sha256dForNonce,
+  TAIL_BYTES,
+  targetToWords,
+} from './hash/scanJob.js';
+export {
+  createWorkerPool,
+  type FoundNonce,
+  type PoolScanResult,
+  type ScanRange,
+  type WorkerPool,
+  type WorkerPoolOptions,
+} from './hash/workerPool.js';
+export { MinerError, type MinerErrorCode } from './minerError.js';

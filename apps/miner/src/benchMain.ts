@@ -1,0 +1,22 @@
+/**
+ * `pnpm --filter miner run bench [--seconds 3] [--threads N] [--engine name ...] [--json]`:
+ * hashing speed of every engine, and its ratio to node:crypto.
+ */
+import { parseArgs } from 'node:util';
+import { runBench } from './bench.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string' },
+    threads: { type: 'string' },
+    engine: { type: 'string', multiple: true },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+await runBench({
+  json: values.json ?? false,
+  ...(values.seconds ? { seconds: Number(values.seconds) } : {}),
+  ...(values.threads ? { threads: Number(values.threads) } : {}),
+  ...(values.engine ? { engines: values.engine } : {}),
+});
