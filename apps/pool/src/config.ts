@@ -24,6 +24,8 @@ export interface PoolConfig {
   readonly templateRefreshMs: number;
   readonly extranonce1Size: number;
   readonly extranonce2Size: number;
+  /** First extranonce1 (tests fix it to replay a recorded session); random when absent. */
+  readonly extranonce1Start?: number;
 }
 
 export const DEFAULT_STRATUM_PORT = 6000;

@@ -79,6 +79,7 @@ export class Pool implements ShareSink {
       this.jobs,
       this,
       {
+        ...(config.extranonce1Start === undefined ? {} : { extranonce1Start: config.extranonce1Start }),
         extranonce1Size: config.extranonce1Size,
         extranonce2Size: config.extranonce2Size,
         startDifficulty: config.startDifficulty,

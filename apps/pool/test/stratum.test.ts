@@ -88,7 +88,9 @@ describe('Stratum v1 session', () => {
     const worker = await ready();
     const bad = await miner.call('mining.authorize', ['mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8s', 'x']);
     expect(bad.error[0]).toBe(24);
-    const s = miner.findShare(false);
+    // a share whose hex has letters, so that upper case is really a different string
+    let s = miner.findShare(false);
+    while (!/[a-f]/.test(s.extranonce2 + s.nonce)) s = miner.findShare(false);
     const cases: Array<[unknown[], number]> = [
       [['someone.else', s.jobId, s.extranonce2, s.ntime, s.nonce], 24],
       [[worker, 'ffffffff', s.extranonce2, s.ntime, s.nonce], 21],
@@ -148,5 +150,41 @@ describe('Stratum v1 session', () => {
     const again = await StratumClient.connect(harness.pool.port);
     expect((await again.subscribe()).error).toBeNull();
     again.close();
+  });
+
+  it('drops a flooding client and bans an address that sends mostly invalid shares', async () => {
+    const worker = await ready();
+    const s = miner.findShare(false);
+    for (let i = 0; i < 25; i++)
+      miner.sendRaw(
+        `${JSON.stringify({ id: 100 + i, method: 'mining.submit', params: [worker, s.jobId, 'zz', s.ntime, s.nonce] })}\n`,
+      );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(miner.closed).toBe(true);
+    // banned for a while: new connections from the address are closed at once
+    const again = await StratumClient.connect(harness.pool.port).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(again === undefined || again.closed).toBe(true);
+    again?.close();
+
+    const flood = await startPool(node.url);
+    const fast = await StratumClient.connect(flood.pool.port);
+    try {
+      for (let i = 0; i < 150; i++) fast.sendRaw('{"id":1,"method":"mining.nothing","params":[]}\n');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(fast.closed).toBe(true);
+    } finally {
+      fast.close();
+      await flood.stop();
+    }
+  });
+
+  it('tells miners to reconnect when it shuts down', async () => {
+    await ready();
+    const stopping = harness.stop();
+    const reconnect = await miner.waitFor((m) => m.method === 'client.reconnect');
+    expect(reconnect).toMatchObject({ id: null, params: [] });
+    await stopping;
+    harness = await startPool(node.url); // afterEach stops it again
   });
 });

@@ -26,6 +26,8 @@ export interface StratumLimits {
 }
 
 export interface StratumOptions {
+  /** First extranonce1 handed out (then +1 per connection); random when absent. Fixed in tests. */
+  readonly extranonce1Start?: number;
   readonly extranonce1Size: number;
   readonly extranonce2Size: number;
   readonly startDifficulty: number;
@@ -75,7 +77,7 @@ export class StratumServer {
     private readonly logger: StratumLogger,
     private readonly clock: () => number = Date.now,
   ) {
-    this.extranonceCounter = Math.floor(Math.random() * 0xffff) << 16;
+    this.extranonceCounter = options.extranonce1Start ?? Math.floor(Math.random() * 0xffff) * 0x10000;
     this.server = createServer((socket) => this.onConnection(socket));
     this.server.maxConnections = options.limits.maxConnections;
     jobs.on('job', (job, clean) => {

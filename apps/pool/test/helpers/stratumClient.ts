@@ -34,6 +34,8 @@ const DIFF1 = 0xffffn << 208n;
 
 export class StratumClient {
   readonly lines: any[] = [];
+  /** Every line as sent and received, in order (for recording sessions). */
+  readonly transcript: Array<{ in: string } | { out: string }> = [];
   extranonce1 = '';
   extranonce2Size = 0;
   difficulty = 1;
@@ -67,6 +69,7 @@ export class StratumClient {
     this.buffer += chunk;
     let i = this.buffer.indexOf('\n');
     while (i >= 0) {
+      this.transcript.push({ out: this.buffer.slice(0, i) });
       const message = JSON.parse(this.buffer.slice(0, i));
       this.buffer = this.buffer.slice(i + 1);
       this.lines.push(message);
@@ -109,7 +112,9 @@ export class StratumClient {
 
   async call(method: string, params: unknown[]): Promise<any> {
     const id = this.id++;
-    this.socket.write(`${JSON.stringify({ id, method, params })}\n`);
+    const line = JSON.stringify({ id, method, params });
+    this.transcript.push({ in: line });
+    this.socket.write(`${line}\n`);
     return this.waitFor((m) => m.id === id);
   }
 
