@@ -8,9 +8,9 @@ import {
   encodeHeader,
   getParams,
 } from '@powcoin/core';
+import { NodeClient, NodeRefusal } from '@powcoin/node-client';
 import { Accounting } from './accounting/accounting.js';
 import type { PoolConfig } from './config.js';
-import { NodeClient, NodeRefusal } from './node/nodeClient.js';
 import { Payouts } from './payouts/payouts.js';
 import { PoolStore } from './store/poolStore.js';
 import { JobManager } from './stratum/jobManager.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import type { Template } from '../src/node/nodeClient.js';
+import type { Template } from '@powcoin/node-client';
 import { startSessionPool } from './helpers/sessionSetup.js';
 
 const fixture = JSON.parse(

@@ -11,6 +11,8 @@ export interface ScanWorkerData {
   readonly control: SharedArrayBuffer;
   /** BigInt64Array[threads]: hashes done by each worker, updated after every batch. */
   readonly hashCounters: SharedArrayBuffer;
+  /** Found nonces reported per batch at most (all when absent). */
+  readonly maxFoundPerBatch?: number;
 }
 
 /** The one request: scan this range for this generation (the pool terminates workers to close). */

@@ -34,6 +34,8 @@ post(
     : { type: 'ready', engine: engine.name },
 );
 
+const maxFound = data.maxFoundPerBatch ?? Number.POSITIVE_INFINITY;
+
 port.on('message', (message: ToWorker) => {
   const { generation, job, startNonce, count } = message;
   let done = 0;
@@ -47,7 +49,8 @@ port.on('message', (message: ToWorker) => {
     const result = engine.scan(job, (startNonce + done) >>> 0, batch);
     Atomics.add(hashCounters, data.index, BigInt(result.hashes));
     done += batch;
-    if (result.nonces.length > 0) post({ type: 'found', generation, nonces: result.nonces });
+    if (result.nonces.length > 0)
+      post({ type: 'found', generation, nonces: result.nonces.slice(0, maxFound) });
   }
   post({ type: 'done', generation, hashes: done, aborted });
 });

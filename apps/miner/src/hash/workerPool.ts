@@ -15,6 +15,11 @@ export interface WorkerPoolOptions {
   readonly engine?: string;
   /** Make the workers run without the native addon (to test or compare the fallback). */
   readonly disableNative?: boolean;
+  /**
+   * Report at most this many found nonces per worker batch. Miners set it: a target so easy that
+   * more qualify is a misconfigured or hostile pool, and reporting them all would swamp the main thread.
+   */
+  readonly maxFoundPerBatch?: number;
   /** Called as soon as a worker finds a nonce of the current scan (stale scans are not reported). */
   readonly onFound?: (found: FoundNonce) => void;
 }
@@ -92,6 +97,7 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
       index,
       control,
       hashCounters,
+      ...(options.maxFoundPerBatch === undefined ? {} : { maxFoundPerBatch: options.maxFoundPerBatch }),
     };
     return new Worker(entry.script, { workerData: data, eval: entry.evalScript });
   });

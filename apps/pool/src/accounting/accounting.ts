@@ -1,5 +1,5 @@
 import { bitsToDifficulty, type ChainParams } from '@powcoin/core';
-import type { NodeClient } from '../node/nodeClient.js';
+import type { NodeClient } from '@powcoin/node-client';
 import type { PoolStore } from '../store/poolStore.js';
 import { pplnsWeights, splitReward } from './split.js';
 

@@ -8,7 +8,7 @@ import {
   publicKeyFromPrivate,
   txid,
 } from '@powcoin/core';
-import { type NodeClient, NodeRefusal } from '../node/nodeClient.js';
+import { type NodeClient, NodeRefusal } from '@powcoin/node-client';
 import type { PoolStore } from '../store/poolStore.js';
 
 export interface PayoutOptions {

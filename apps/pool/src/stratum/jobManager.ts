@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { bitsToTarget, hexToBytes, hexToHash } from '@powcoin/core';
-import type { NodeClient, Template } from '../node/nodeClient.js';
+import type { NodeClient, Template } from '@powcoin/node-client';
 import type { Job } from './job.js';
 
 export interface JobManagerEvents {

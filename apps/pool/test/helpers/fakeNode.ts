@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { Template } from '../../src/node/nodeClient.js';
+import type { Template } from '@powcoin/node-client';
 
 /**
  * A stand-in for the node that serves one fixed template and records the blocks it is sent, so a

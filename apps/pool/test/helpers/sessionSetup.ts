@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Template } from '@powcoin/node-client';
 import { createConfig } from '../../src/config.js';
-import type { Template } from '../../src/node/nodeClient.js';
 import { Pool } from '../../src/pool.js';
 import { startFakeNode } from './fakeNode.js';
 import { keyOf, silentLogger } from './poolHarness.js';
