@@ -21,6 +21,45 @@ const templateSchema = z.object({
 });
 export type Template = z.infer<typeof templateSchema>;
 
+const txJsonSchema = z.union([
+  z.object({
+    kind: z.literal('transfer'),
+    txid: z.string(),
+    from: z.string(),
+    to: z.string(),
+    amount: z.string().regex(/^[0-9]+$/),
+    fee: z.string().regex(/^[0-9]+$/),
+    nonce: z.number().int(),
+  }),
+  z.object({
+    kind: z.literal('coinbase'),
+    txid: z.string(),
+    height: z.number().int(),
+    outputs: z.array(z.object({ address: z.string(), amount: z.string().regex(/^[0-9]+$/) })),
+  }),
+]);
+export type TxJson = z.infer<typeof txJsonSchema>;
+
+const addressInfoSchema = z.object({
+  address: z.string(),
+  balance: z.string().regex(/^[0-9]+$/),
+  immature: z.string().regex(/^[0-9]+$/),
+  pending: z.string().regex(/^[0-9]+$/),
+  nonce: z.number().int(),
+  nextNonce: z.number().int(),
+  history: z.array(z.object({ height: z.number().int(), confirmations: z.number().int(), tx: txJsonSchema })),
+});
+
+export interface AddressInfo {
+  readonly address: string;
+  readonly balance: bigint;
+  readonly immature: bigint;
+  readonly pending: bigint;
+  readonly nonce: number;
+  readonly nextNonce: number;
+  readonly history: ReadonlyArray<{ height: number; confirmations: number; tx: TxJson }>;
+}
+
 const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 /** A refusal from the node (4xx with a code), as opposed to the node being unreachable. */
@@ -102,11 +141,17 @@ export class NodeClient extends EventEmitter<NodeClientEvents> {
   }
 
   /** A transaction's state, or `unknown` when the node has never heard of it (404). */
-  async txStatus(txid: string): Promise<{ status: 'pending' | 'confirmed' | 'unknown'; height?: number }> {
+  async txStatus(
+    txid: string,
+  ): Promise<{ status: 'pending' | 'confirmed' | 'unknown'; height?: number; confirmations?: number }> {
     try {
       const { json } = await this.request('GET', `/tx/${txid}`);
       const parsed = z
-        .object({ status: z.enum(['pending', 'confirmed']), height: z.number().optional() })
+        .object({
+          status: z.enum(['pending', 'confirmed']),
+          height: z.number().optional(),
+          confirmations: z.number().optional(),
+        })
         .parse(json);
       return parsed;
     } catch (err) {
@@ -142,6 +187,24 @@ export class NodeClient extends EventEmitter<NodeClientEvents> {
       next += limit;
     }
     return out;
+  }
+
+  /** An address's balances, nonces and a page of its history (newest first), as the wallet shows it. */
+  async addressInfo(address: string, limit = 20, offset = 0): Promise<AddressInfo> {
+    const { json } = await this.request(
+      'GET',
+      `/address/${encodeURIComponent(address)}?limit=${limit}&offset=${offset}`,
+    );
+    const a = addressInfoSchema.parse(json);
+    return {
+      address: a.address,
+      balance: BigInt(a.balance),
+      immature: BigInt(a.immature),
+      pending: BigInt(a.pending),
+      nonce: a.nonce,
+      nextNonce: a.nextNonce,
+      history: a.history.map((h) => ({ height: h.height, confirmations: h.confirmations, tx: h.tx })),
+    };
   }
 
   async address(address: string): Promise<{ balance: bigint; pending: bigint; nextNonce: number }> {

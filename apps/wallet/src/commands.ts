@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import { formatCoins, hexToBytes, isNetworkName, isPrivateKey, type NetworkName } from '@powcoin/core';
+import { KeystoreError } from '@powcoin/keystore';
+import {
+  type Account,
+  addAccount,
+  createWallet,
+  openWallet,
+  type Wallet,
+  walletExists,
+} from './keystore/walletFile.js';
+import type { NodeApi } from './nodeApi.js';
+import { DEFAULT_FEE, WalletError, WalletService } from './walletService.js';
+
+/** Exit codes of the scriptable subcommands. */
+export const EXIT = { OK: 0, USAGE: 2, NODE_DOWN: 3, KEYSTORE: 4, REJECTED: 5, INTERNAL: 1 } as const;
+
+export class CommandError extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Maps any error to an exit code and a message in words. */
+export function toCommandError(err: unknown): CommandError {
+  if (err instanceof CommandError) return err;
+  if (err instanceof KeystoreError) {
+    return new CommandError(
+      EXIT.KEYSTORE,
+      err.code === 'WRONG_PASSPHRASE' ? 'wrong passphrase (or the wallet file was altered)' : err.message,
+    );
+  }
+  if (err instanceof WalletError) {
+    const code =
+      err.code === 'NODE_DOWN'
+        ? EXIT.NODE_DOWN
+        : err.code === 'BAD_ADDRESS' || err.code === 'BAD_AMOUNT' || err.code === 'BAD_FEE'
+          ? EXIT.USAGE
+          : EXIT.REJECTED;
+    return new CommandError(code, err.message);
+  }
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+    return new CommandError(EXIT.KEYSTORE, 'no wallet file: run `wallet create` first');
+  return new CommandError(EXIT.INTERNAL, (err as Error).message);
+}
+
+export interface CommandContext {
+  readonly keystorePath: string;
+  readonly node: NodeApi;
+  readonly passphrase: () => Promise<string>;
+  readonly print: (line: string) => void;
+  readonly json: boolean;
+}
+
+function pickAccount(wallet: Wallet, label: string | undefined): Account {
+  if (label === undefined) return wallet.accounts[0] as Account;
+  const account = wallet.accounts.find((a) => a.label === label);
+  if (!account)
+    throw new CommandError(
+      EXIT.USAGE,
+      `no account labelled "${label}" (have: ${wallet.accounts.map((a) => a.label).join(', ')})`,
+    );
+  return account;
+}
+
+function out(ctx: CommandContext, value: Record<string, unknown>, text: string): void {
+  ctx.print(ctx.json ? JSON.stringify(value) : text);
+}
+
+export async function createCommand(
+  ctx: CommandContext,
+  opts: { label: string; importKey?: string; network?: string },
+): Promise<void> {
+  let network: NetworkName;
+  if (opts.network !== undefined) {
+    if (!isNetworkName(opts.network))
+      throw new CommandError(EXIT.USAGE, '--network must be regtest or devnet');
+    network = opts.network;
+  } else {
+    const status = await ctx.node.status().catch(() => undefined);
+    if (!status)
+      throw new CommandError(
+        EXIT.NODE_DOWN,
+        `cannot reach the node at ${ctx.node.baseUrl} to learn its network: give --network`,
+      );
+    if (!isNetworkName(status.network))
+      throw new CommandError(EXIT.REJECTED, `the node runs an unknown network ${status.network}`);
+    network = status.network;
+  }
+  let key: Uint8Array;
+  if (opts.importKey !== undefined) {
+    try {
+      key = hexToBytes(opts.importKey.trim(), 32);
+    } catch {
+      throw new CommandError(EXIT.USAGE, 'the key to import must be 64 hex digits');
+    }
+    if (!isPrivateKey(key)) throw new CommandError(EXIT.USAGE, 'that is not a valid secp256k1 private key');
+  } else {
+    do key = new Uint8Array(randomBytes(32));
+    while (!isPrivateKey(key));
+  }
+  const pass = await ctx.passphrase();
+  const wallet = walletExists(ctx.keystorePath)
+    ? await addAccount(ctx.keystorePath, pass, opts.label, key)
+    : await createWallet(ctx.keystorePath, pass, network, opts.label, key);
+  const account = wallet.accounts.find((a) => a.label === opts.label) as Account;
+  out(
+    ctx,
+    { network: wallet.network, label: account.label, address: account.address, keystore: ctx.keystorePath },
+    `${account.label}: ${account.address} (${wallet.network})`,
+  );
+}
+
+export async function addressCommand(ctx: CommandContext, opts: { account?: string }): Promise<void> {
+  const wallet = await openWallet(ctx.keystorePath, await ctx.passphrase());
+  const accounts = opts.account === undefined ? wallet.accounts : [pickAccount(wallet, opts.account)];
+  if (ctx.json) for (const a of accounts) ctx.print(JSON.stringify({ label: a.label, address: a.address }));
+  else for (const a of accounts) ctx.print(`${a.label.padEnd(16)} ${a.address}`);
+}
+
+export async function balanceCommand(ctx: CommandContext, opts: { account?: string }): Promise<void> {
+  const wallet = await openWallet(ctx.keystorePath, await ctx.passphrase());
+  const service = new WalletService(ctx.node, wallet);
+  await service.checkNetwork();
+  const account = pickAccount(wallet, opts.account);
+  const info = await service.info(account, 1);
+  out(
+    ctx,
+    {
+      label: account.label,
+      address: account.address,
+      balance: info.balance.toString(),
+      pending: info.pending.toString(),
+      immature: info.immature.toString(),
+      nextNonce: info.nextNonce,
+    },
+    `${account.label} ${account.address}\nconfirmed ${formatCoins(info.balance)}\npending   ${info.pending > 0n ? '-' : ''}${formatCoins(info.pending)}\nimmature  ${formatCoins(info.immature)}`,
+  );
+}
+
+export async function sendCommand(
+  ctx: CommandContext,
+  opts: { to: string; amount: string; fee?: string; account?: string; wait?: boolean },
+): Promise<void> {
+  const wallet = await openWallet(ctx.keystorePath, await ctx.passphrase());
+  const service = new WalletService(ctx.node, wallet);
+  await service.checkNetwork();
+  const account = pickAccount(wallet, opts.account);
+  const prepared = await service.prepareSend(account, opts.to, opts.amount, opts.fee ?? DEFAULT_FEE);
+  const id = await service.send(prepared);
+  let status = 'pending';
+  if (opts.wait) {
+    for (;;) {
+      const s = await ctx.node.txStatus(id).catch(() => ({ status: 'unknown' as const }));
+      if (s.status === 'confirmed') {
+        status = 'confirmed';
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  out(
+    ctx,
+    {
+      txid: id,
+      from: account.address,
+      to: prepared.to,
+      amount: prepared.amount.toString(),
+      fee: prepared.fee.toString(),
+      status,
+    },
+    `sent ${formatCoins(prepared.amount)} to ${prepared.to} (fee ${formatCoins(prepared.fee)})\ntxid ${id} (${status})`,
+  );
+}
+
+export async function historyCommand(
+  ctx: CommandContext,
+  opts: { account?: string; limit: number; offset: number },
+): Promise<void> {
+  const wallet = await openWallet(ctx.keystorePath, await ctx.passphrase());
+  const service = new WalletService(ctx.node, wallet);
+  await service.checkNetwork();
+  const account = pickAccount(wallet, opts.account);
+  const info = await service.info(account, opts.limit, opts.offset);
+  for (const h of info.history) {
+    const tx = h.tx;
+    if (tx.kind === 'coinbase') {
+      const amount = tx.outputs
+        .filter((o) => o.address === account.address)
+        .reduce((s, o) => s + BigInt(o.amount), 0n);
+      out(
+        ctx,
+        {
+          txid: tx.txid,
+          direction: 'mined',
+          amount: amount.toString(),
+          confirmations: h.confirmations,
+          height: h.height,
+        },
+        `mined  +${formatCoins(amount)}  ${h.confirmations} conf  ${tx.txid}`,
+      );
+      continue;
+    }
+    const outgoing = tx.from === account.address;
+    const direction = outgoing && tx.to === account.address ? 'self' : outgoing ? 'out' : 'in';
+    out(
+      ctx,
+      {
+        txid: tx.txid,
+        direction,
+        counterparty: outgoing ? tx.to : tx.from,
+        amount: tx.amount,
+        fee: tx.fee,
+        confirmations: h.confirmations,
+        height: h.height,
+      },
+      `${direction.padEnd(5)}  ${outgoing ? '-' : '+'}${formatCoins(BigInt(tx.amount))}  ${outgoing ? tx.to : tx.from}  ${h.confirmations} conf  ${tx.txid}`,
+    );
+  }
+}

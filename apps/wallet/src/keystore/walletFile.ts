@@ -1,0 +1,153 @@
+import { existsSync, readFileSync } from 'node:fs';
+import {
+  addressFromPublicKey,
+  bytesToHex,
+  getParams,
+  hexToBytes,
+  isNetworkName,
+  type NetworkName,
+  publicKeyFromPrivate,
+  validatePrivateKey,
+} from '@powcoin/core';
+import { type Envelope, isEnvelope, KeystoreError, open, seal, writeFileAtomic } from '@powcoin/keystore';
+
+/** One account of a wallet: a label and a key. Only ever in memory once unlocked. */
+export interface Account {
+  readonly label: string;
+  readonly address: string;
+  readonly privateKey: Uint8Array;
+}
+
+export interface Wallet {
+  readonly network: NetworkName;
+  readonly accounts: readonly Account[];
+}
+
+/** On disk: the network in clear, everything else (labels, keys) sealed in one envelope. */
+interface WalletFile {
+  readonly kind: 'powcoin-wallet';
+  readonly version: 1;
+  readonly network: NetworkName;
+  readonly envelope: Envelope;
+}
+
+interface Payload {
+  accounts: Array<{ label: string; key: string }>;
+}
+
+const LABEL_RE = /^[\p{L}\p{N} _.-]{1,32}$/u;
+
+export function validateLabel(label: string): string {
+  if (!LABEL_RE.test(label))
+    throw new KeystoreError('CORRUPT', 'a label is 1 to 32 letters, digits, spaces, _ . or -');
+  return label;
+}
+
+function toAccount(network: NetworkName, label: string, privateKey: Uint8Array): Account {
+  return {
+    label,
+    privateKey,
+    address: addressFromPublicKey(getParams(network), publicKeyFromPrivate(privateKey)),
+  };
+}
+
+/**
+ * Reads the wallet file's clear part. A file that is not a wallet (or not JSON) is refused with
+ * `NOT_A_KEYSTORE` and never overwritten.
+ */
+export function readWalletHeader(path: string): WalletFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
+    throw new KeystoreError(
+      'NOT_A_KEYSTORE',
+      `${path} is not a wallet file (not JSON); it was left untouched`,
+    );
+  }
+  const f = json as Partial<WalletFile>;
+  if (
+    f.kind !== 'powcoin-wallet' ||
+    f.version !== 1 ||
+    !isNetworkName(f.network) ||
+    !isEnvelope(f.envelope)
+  ) {
+    throw new KeystoreError('NOT_A_KEYSTORE', `${path} is not a powcoin wallet file; it was left untouched`);
+  }
+  return f as WalletFile;
+}
+
+export function walletExists(path: string): boolean {
+  return existsSync(path);
+}
+
+/** Unlocks a wallet: `WRONG_PASSPHRASE` for a wrong passphrase (or an altered file), `CORRUPT` for nonsense inside. */
+export async function openWallet(path: string, passphrase: string): Promise<Wallet> {
+  const header = readWalletHeader(path);
+  const plain = await open(header.envelope, passphrase);
+  let payload: Payload;
+  try {
+    payload = JSON.parse(Buffer.from(plain).toString('utf8')) as Payload;
+  } finally {
+    plain.fill(0);
+  }
+  if (!Array.isArray(payload.accounts) || payload.accounts.length === 0)
+    throw new KeystoreError('CORRUPT', 'the wallet holds no accounts');
+  const accounts = payload.accounts.map((a) => {
+    try {
+      return toAccount(header.network, validateLabel(a.label), validatePrivateKey(hexToBytes(a.key, 32)));
+    } catch {
+      throw new KeystoreError('CORRUPT', 'the wallet holds an invalid account');
+    }
+  });
+  return { network: header.network, accounts };
+}
+
+async function writeWallet(path: string, passphrase: string, wallet: Wallet): Promise<void> {
+  const payload: Payload = {
+    accounts: wallet.accounts.map((a) => ({ label: a.label, key: bytesToHex(a.privateKey) })),
+  };
+  const plain = Buffer.from(JSON.stringify(payload), 'utf8');
+  const envelope = await seal(plain, passphrase);
+  plain.fill(0);
+  const file: WalletFile = { kind: 'powcoin-wallet', version: 1, network: wallet.network, envelope };
+  writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`);
+}
+
+/** Creates a new wallet file (refusing to replace any existing file) with one account. */
+export async function createWallet(
+  path: string,
+  passphrase: string,
+  network: NetworkName,
+  label: string,
+  privateKey: Uint8Array,
+): Promise<Wallet> {
+  if (existsSync(path)) throw new KeystoreError('CORRUPT', `${path} already exists; it was left untouched`);
+  if (passphrase.length < 8)
+    throw new KeystoreError('WRONG_PASSPHRASE', 'choose a passphrase of at least 8 characters');
+  const wallet: Wallet = {
+    network,
+    accounts: [toAccount(network, validateLabel(label), validatePrivateKey(privateKey))],
+  };
+  await writeWallet(path, passphrase, wallet);
+  return wallet;
+}
+
+/** Adds an account (new or imported) and rewrites the file atomically. */
+export async function addAccount(
+  path: string,
+  passphrase: string,
+  label: string,
+  privateKey: Uint8Array,
+): Promise<Wallet> {
+  const wallet = await openWallet(path, passphrase);
+  if (wallet.accounts.some((a) => a.label === label))
+    throw new KeystoreError('CORRUPT', `an account is already labelled "${label}"`);
+  const account = toAccount(wallet.network, validateLabel(label), validatePrivateKey(privateKey));
+  if (wallet.accounts.some((a) => a.address === account.address))
+    throw new KeystoreError('CORRUPT', 'that key is already in the wallet');
+  const next: Wallet = { network: wallet.network, accounts: [...wallet.accounts, account] };
+  await writeWallet(path, passphrase, next);
+  return next;
+}

@@ -1,0 +1,638 @@
+import { randomBytes } from 'node:crypto';
+import { formatCoins, hexToBytes, isPrivateKey, type NetworkName } from '@powcoin/core';
+import { KeystoreError } from '@powcoin/keystore';
+import type { AddressInfo } from '@powcoin/node-client';
+import { Box, Text, useApp, useInput } from 'ink';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  type Account,
+  addAccount,
+  createWallet,
+  openWallet,
+  type Wallet,
+  walletExists,
+} from '../keystore/walletFile.js';
+import type { NodeApi } from '../nodeApi.js';
+import {
+  checkRecipient,
+  DEFAULT_FEE,
+  type PreparedSend,
+  WalletError,
+  WalletService,
+} from '../walletService.js';
+import { TextInput } from './TextInput.js';
+
+export interface AppProps {
+  readonly keystorePath: string;
+  readonly node: NodeApi;
+  /** Network of a wallet created here (an existing wallet knows its own). */
+  readonly network: NetworkName;
+  readonly newKey?: () => Uint8Array;
+}
+
+type Tab = 'overview' | 'send' | 'receive' | 'history' | 'accounts';
+const PAGE = 8;
+
+function freshKey(): Uint8Array {
+  for (;;) {
+    const k = new Uint8Array(randomBytes(32));
+    if (isPrivateKey(k)) return k;
+  }
+}
+
+function keystoreMessage(err: unknown): string {
+  if (err instanceof KeystoreError) {
+    if (err.code === 'WRONG_PASSPHRASE')
+      return 'Wrong passphrase (or the wallet file was altered). Try again.';
+    return err.message;
+  }
+  return (err as Error).message;
+}
+
+/** The terminal wallet: first run (create or import), unlock, then the tabs. */
+export function App({ keystorePath, node, network, newKey = freshKey }: AppProps) {
+  const [wallet, setWallet] = useState<Wallet | undefined>();
+  const [passphrase, setPassphrase] = useState('');
+  return wallet ? (
+    <Main
+      wallet={wallet}
+      setWallet={setWallet}
+      passphrase={passphrase}
+      keystorePath={keystorePath}
+      node={node}
+      newKey={newKey}
+    />
+  ) : walletExists(keystorePath) ? (
+    <Unlock keystorePath={keystorePath} onOpen={(w, p) => (setPassphrase(p), setWallet(w))} />
+  ) : (
+    <FirstRun
+      keystorePath={keystorePath}
+      network={network}
+      newKey={newKey}
+      onOpen={(w, p) => (setPassphrase(p), setWallet(w))}
+    />
+  );
+}
+
+function Unlock({
+  keystorePath,
+  onOpen,
+}: {
+  keystorePath: string;
+  onOpen: (w: Wallet, passphrase: string) => void;
+}) {
+  const [value, setValue] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const { exit } = useApp();
+  useInput((_i, key) => key.escape && exit());
+  const submit = async (p: string) => {
+    setBusy(true);
+    try {
+      onOpen(await openWallet(keystorePath, p), p);
+    } catch (err) {
+      setError(keystoreMessage(err));
+      setValue('');
+      setBusy(false);
+    }
+  };
+  return (
+    <Box flexDirection="column" padding={1}>
+      <Text bold>powcoin wallet</Text>
+      <Text dimColor>{keystorePath}</Text>
+      <Box marginTop={1}>
+        <Text>Passphrase: </Text>
+        <TextInput value={value} onChange={setValue} onSubmit={(p) => void submit(p)} mask focus={!busy} />
+      </Box>
+      {busy ? <Text dimColor>unlocking…</Text> : null}
+      {error ? <Text color="red">{error}</Text> : null}
+      <HelpBar keys="Enter unlock · Esc quit" />
+    </Box>
+  );
+}
+
+function FirstRun(props: {
+  keystorePath: string;
+  network: NetworkName;
+  newKey: () => Uint8Array;
+  onOpen: (w: Wallet, p: string) => void;
+}) {
+  const [step, setStep] = useState<'choose' | 'key' | 'label' | 'pass1' | 'pass2'>('choose');
+  const [importing, setImporting] = useState(false);
+  const [key, setKey] = useState('');
+  const [label, setLabel] = useState('main');
+  const [pass1, setPass1] = useState('');
+  const [pass2, setPass2] = useState('');
+  const [error, setError] = useState('');
+  const { exit } = useApp();
+  useInput(
+    (input, k) => {
+      if (input === 'c') setStep('label');
+      else if (input === 'i') setImporting(true), setStep('key');
+      else if (k.escape || input === 'q') exit();
+    },
+    { isActive: step === 'choose' },
+  );
+  const finish = async () => {
+    if (pass1 !== pass2) {
+      setError('The passphrases differ. Type it again.');
+      setPass1('');
+      setPass2('');
+      setStep('pass1');
+      return;
+    }
+    try {
+      const privateKey = importing ? hexToBytes(key.trim(), 32) : props.newKey();
+      const w = await createWallet(
+        props.keystorePath,
+        pass1,
+        props.network,
+        label.trim() || 'main',
+        privateKey,
+      );
+      props.onOpen(w, pass1);
+    } catch (err) {
+      setError(keystoreMessage(err));
+      setStep(importing ? 'key' : 'label');
+    }
+  };
+  return (
+    <Box flexDirection="column" padding={1}>
+      <Text bold>powcoin wallet: first run ({props.network})</Text>
+      <Text dimColor>No wallet at {props.keystorePath}</Text>
+      {step === 'choose' ? (
+        <Text>
+          Press <Text bold>c</Text> to create a new key, or <Text bold>i</Text> to import one.
+        </Text>
+      ) : null}
+      {step === 'key' ? (
+        <Box>
+          <Text>Private key (64 hex digits): </Text>
+          <TextInput
+            value={key}
+            onChange={setKey}
+            mask
+            onSubmit={(v) => {
+              try {
+                if (!isPrivateKey(hexToBytes(v.trim(), 32))) throw new Error('not a valid secp256k1 key');
+                setError('');
+                setStep('label');
+              } catch {
+                setError('That is not a private key: 64 hex digits, a number from 1 to n-1.');
+              }
+            }}
+          />
+        </Box>
+      ) : null}
+      {step === 'label' ? (
+        <Box>
+          <Text>Account label: </Text>
+          <TextInput
+            value={label}
+            onChange={setLabel}
+            onSubmit={() => (setError(''), setStep('pass1'))}
+            maxLength={32}
+          />
+        </Box>
+      ) : null}
+      {step === 'pass1' ? (
+        <Box>
+          <Text>New passphrase (8+ characters): </Text>
+          <TextInput
+            value={pass1}
+            onChange={setPass1}
+            mask
+            onSubmit={(v) =>
+              v.length < 8 ? setError('At least 8 characters.') : (setError(''), setStep('pass2'))
+            }
+          />
+        </Box>
+      ) : null}
+      {step === 'pass2' ? (
+        <Box>
+          <Text>Repeat passphrase: </Text>
+          <TextInput value={pass2} onChange={setPass2} mask onSubmit={() => void finish()} />
+        </Box>
+      ) : null}
+      {error ? <Text color="red">{error}</Text> : null}
+      <HelpBar keys={step === 'choose' ? 'c create · i import · q quit' : 'Enter next'} />
+    </Box>
+  );
+}
+
+interface NodeState {
+  readonly up: boolean;
+  readonly height: number | undefined;
+  readonly message: string | undefined;
+}
+
+function Main(props: {
+  wallet: Wallet;
+  setWallet: (w: Wallet) => void;
+  passphrase: string;
+  keystorePath: string;
+  node: NodeApi;
+  newKey: () => Uint8Array;
+}) {
+  const { wallet, node } = props;
+  const service = useRef(new WalletService(node, wallet));
+  service.current = service.current.wallet === wallet ? service.current : new WalletService(node, wallet);
+  const [tab, setTab] = useState<Tab>('overview');
+  const [accountIndex, setAccountIndex] = useState(0);
+  const [info, setInfo] = useState<AddressInfo | undefined>();
+  const [offset, setOffset] = useState(0);
+  const [nodeState, setNodeState] = useState<NodeState>({
+    up: false,
+    height: undefined,
+    message: 'connecting…',
+  });
+  const [editing, setEditing] = useState(false);
+  const [tick, setTick] = useState(0);
+  const account = wallet.accounts[accountIndex] as Account;
+  const { exit } = useApp();
+
+  const refresh = useCallback(async () => {
+    try {
+      const { height } = await service.current.checkNetwork();
+      const next = await service.current.info(account, PAGE, offset);
+      setInfo(next);
+      setNodeState({ up: true, height, message: undefined });
+    } catch (err) {
+      const message = err instanceof WalletError ? err.message : (err as Error).message;
+      setNodeState((s) => ({ up: false, height: s.height, message }));
+    }
+    setTick((t) => t + 1);
+  }, [account, offset]);
+
+  useEffect(() => {
+    void refresh();
+    const onChange = () => void refresh();
+    node.on('tip', onChange);
+    node.on('tx', onChange);
+    node.subscribe();
+    // the node going down is a banner and a retry: poll while the WebSocket cannot tell us
+    const timer = setInterval(() => void refresh(), 2000);
+    return () => {
+      clearInterval(timer);
+      node.off('tip', onChange);
+      node.off('tx', onChange);
+    };
+  }, [node, refresh]);
+
+  useInput(
+    (input, key) => {
+      const tabs: Record<string, Tab> = {
+        o: 'overview',
+        s: 'send',
+        r: 'receive',
+        h: 'history',
+        a: 'accounts',
+      };
+      if (tabs[input]) setTab(tabs[input]);
+      else if (key.escape) setTab('overview');
+      else if (input === 'q') {
+        node.close();
+        exit();
+      }
+    },
+    { isActive: !editing },
+  );
+
+  return (
+    <Box flexDirection="column" width={80}>
+      <Box justifyContent="space-between">
+        <Text bold>powcoin wallet · {wallet.network}</Text>
+        <Text>
+          {account.label} ·{' '}
+          {nodeState.up ? (
+            <Text color="green">node height {nodeState.height}</Text>
+          ) : (
+            <Text color="red">node down</Text>
+          )}
+        </Text>
+      </Box>
+      {!nodeState.up ? (
+        <Box borderStyle="round" borderColor="red" paddingX={1}>
+          <Text color="red">{nodeState.message} · retrying every 2 s</Text>
+        </Box>
+      ) : null}
+      <Box flexDirection="column" minHeight={17} paddingX={1}>
+        {tab === 'overview' ? <Overview account={account} info={info} /> : null}
+        {tab === 'send' ? (
+          <Send
+            service={service.current}
+            account={account}
+            setEditing={setEditing}
+            tick={tick}
+            leave={() => setTab('overview')}
+          />
+        ) : null}
+        {tab === 'receive' ? <Receive account={account} /> : null}
+        {tab === 'history' ? (
+          <History account={account} info={info} offset={offset} setOffset={setOffset} />
+        ) : null}
+        {tab === 'accounts' ? (
+          <Accounts
+            wallet={wallet}
+            index={accountIndex}
+            setIndex={(i) => (setAccountIndex(i), setOffset(0), setInfo(undefined))}
+            setEditing={setEditing}
+            add={async (label) => {
+              const w = await addAccount(props.keystorePath, props.passphrase, label, props.newKey());
+              props.setWallet(w);
+            }}
+          />
+        ) : null}
+      </Box>
+      <HelpBar keys="o overview · s send · r receive · h history · a accounts · Esc back · q quit" />
+    </Box>
+  );
+}
+
+function Overview({ account, info }: { account: Account; info: AddressInfo | undefined }) {
+  return (
+    <Box flexDirection="column">
+      <Text>
+        Account <Text bold>{account.label}</Text> <Text dimColor>{account.address}</Text>
+      </Text>
+      <Box flexDirection="column" marginTop={1}>
+        <Text>
+          Confirmed <Text bold>{info ? formatCoins(info.balance) : '…'}</Text>
+        </Text>
+        <Text>Pending {info ? (info.pending > 0n ? `-${formatCoins(info.pending)}` : '0') : '…'}</Text>
+        <Text>Immature {info ? formatCoins(info.immature) : '…'}</Text>
+        <Text>Next nonce {info ? info.nextNonce : '…'}</Text>
+      </Box>
+    </Box>
+  );
+}
+
+function Receive({ account }: { account: Account }) {
+  const [copied, setCopied] = useState(false);
+  useInput((input) => {
+    if (input === 'c') {
+      // OSC 52: terminals that support it put the address on the clipboard
+      process.stdout.write(`\u001b]52;c;${Buffer.from(account.address).toString('base64')}\u0007`);
+      setCopied(true);
+    }
+  });
+  return (
+    <Box flexDirection="column">
+      <Text>Your address ({account.label}):</Text>
+      <Box borderStyle="single" paddingX={1} marginY={1}>
+        <Text bold>{account.address}</Text>
+      </Box>
+      <Text dimColor>
+        Select it with the mouse, or press c to copy it (terminals with OSC 52).{copied ? ' Copied.' : ''}
+      </Text>
+    </Box>
+  );
+}
+
+function History(props: {
+  account: Account;
+  info: AddressInfo | undefined;
+  offset: number;
+  setOffset: (n: number) => void;
+}) {
+  const { info, account, offset } = props;
+  useInput((input) => {
+    if (input === 'n' && info && info.history.length === PAGE) props.setOffset(offset + PAGE);
+    if (input === 'p' && offset > 0) props.setOffset(Math.max(0, offset - PAGE));
+  });
+  if (!info) return <Text dimColor>loading…</Text>;
+  const rows = info.history.map((h) => {
+    const tx = h.tx;
+    if (tx.kind === 'coinbase') {
+      const amount = tx.outputs
+        .filter((o) => o.address === account.address)
+        .reduce((s, o) => s + BigInt(o.amount), 0n);
+      return {
+        key: tx.txid,
+        dir: 'mined',
+        other: 'coinbase',
+        amount: `+${formatCoins(amount)}`,
+        fee: '',
+        conf: h.confirmations,
+      };
+    }
+    const out = tx.from === account.address;
+    const self = out && tx.to === account.address;
+    return {
+      key: tx.txid,
+      dir: self ? 'self' : out ? 'out' : 'in',
+      other: out ? tx.to : tx.from,
+      amount: `${out && !self ? '-' : '+'}${formatCoins(BigInt(tx.amount))}`,
+      fee: out ? formatCoins(BigInt(tx.fee)) : '',
+      conf: h.confirmations,
+    };
+  });
+  return (
+    <Box flexDirection="column">
+      <Text bold>History (newest first) · page {offset / PAGE + 1}</Text>
+      <Text dimColor>{'dir    counterparty                         amount          fee        conf'}</Text>
+      {rows.length === 0 ? <Text dimColor>no transactions yet</Text> : null}
+      {rows.map((r) => (
+        <Text key={r.key}>
+          {r.dir.padEnd(7)}
+          {r.other.slice(0, 36).padEnd(37)}
+          {r.amount.padStart(15)} {r.fee.padStart(10)} {String(r.conf).padStart(6)}
+        </Text>
+      ))}
+      <Text dimColor>n next page · p previous page</Text>
+    </Box>
+  );
+}
+
+function Send(props: {
+  service: WalletService;
+  account: Account;
+  setEditing: (e: boolean) => void;
+  tick: number;
+  leave: () => void;
+}) {
+  const { service, account } = props;
+  const [step, setStep] = useState<'to' | 'amount' | 'fee' | 'confirm' | 'sending' | 'sent'>('to');
+  const [to, setTo] = useState('');
+  const [amount, setAmount] = useState('');
+  const [fee, setFee] = useState(DEFAULT_FEE);
+  const [error, setError] = useState('');
+  const [prepared, setPrepared] = useState<PreparedSend | undefined>();
+  const [txStatus, setTxStatus] = useState('');
+  const editing = step === 'to' || step === 'amount' || step === 'fee';
+  useEffect(() => props.setEditing(editing), [editing, props.setEditing]);
+  useEffect(() => () => props.setEditing(false), [props.setEditing]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `tick` changes at every refresh: the status is asked again then
+  useEffect(() => {
+    if (step !== 'sent' || !prepared) return;
+    void service.node.txStatus(prepared.txid).then(
+      (s) =>
+        setTxStatus(
+          s.status === 'confirmed'
+            ? `confirmed (${s.confirmations ?? 1} confirmation${s.confirmations === 1 ? '' : 's'}, block ${s.height})`
+            : s.status === 'pending'
+              ? 'pending: waiting for a block'
+              : 'unknown to the node',
+        ),
+      () => setTxStatus('node unreachable: status unknown'),
+    );
+  }, [props.tick, step, prepared, service]);
+
+  const prepare = async () => {
+    try {
+      setPrepared(await service.prepareSend(account, to, amount, fee));
+      setError('');
+      setStep('confirm');
+    } catch (err) {
+      setError((err as Error).message);
+      const code = (err as WalletError).code;
+      setStep(code === 'BAD_ADDRESS' ? 'to' : code === 'BAD_FEE' ? 'fee' : 'amount');
+    }
+  };
+  useInput(
+    (input, key) => {
+      if (step === 'confirm' && (input === 'y' || key.return) && prepared) {
+        setStep('sending');
+        service.send(prepared).then(
+          () => (setStep('sent'), setTxStatus('sent: pending')),
+          (err: Error) => (setError(err.message), setStep('amount')),
+        );
+      } else if (step === 'confirm' && (input === 'n' || key.escape)) setStep('amount');
+      else if (step === 'sent' && input === 'x') {
+        setTo('');
+        setAmount('');
+        setPrepared(undefined);
+        setStep('to');
+      }
+    },
+    { isActive: step === 'confirm' || step === 'sent' },
+  );
+  // Esc while typing leaves the form (the tab keys are off while a field has the focus)
+  useInput((_i, key) => key.escape && (props.setEditing(false), props.leave()), { isActive: editing });
+
+  const recipientError = checkRecipient(service.params, to);
+  return (
+    <Box flexDirection="column">
+      <Text bold>Send from {account.label}</Text>
+      <Box>
+        <Text>To: </Text>
+        <TextInput
+          value={to}
+          onChange={setTo}
+          focus={step === 'to'}
+          maxLength={64}
+          onSubmit={() =>
+            recipientError || !to
+              ? setError(recipientError ?? 'enter an address')
+              : (setError(''), setStep('amount'))
+          }
+        />
+      </Box>
+      {to && recipientError ? <Text color="yellow"> {recipientError}</Text> : null}
+      <Box>
+        <Text>Amount: </Text>
+        <TextInput
+          value={amount}
+          onChange={setAmount}
+          focus={step === 'amount'}
+          maxLength={20}
+          placeholder="coins, e.g. 12.5"
+          onSubmit={() => setStep('fee')}
+        />
+      </Box>
+      <Box>
+        <Text>Fee: </Text>
+        <TextInput
+          value={fee}
+          onChange={setFee}
+          focus={step === 'fee'}
+          maxLength={20}
+          onSubmit={() => void prepare()}
+        />
+      </Box>
+      {step === 'confirm' && prepared ? (
+        <Box flexDirection="column" borderStyle="round" paddingX={1} marginTop={1}>
+          <Text>
+            Send <Text bold>{formatCoins(prepared.amount)}</Text> to {prepared.to}
+          </Text>
+          <Text>
+            Fee {formatCoins(prepared.fee)} · Total <Text bold>{formatCoins(prepared.total)}</Text>
+          </Text>
+          <Text>Press y to send, n to change.</Text>
+        </Box>
+      ) : null}
+      {step === 'sending' ? <Text>sending…</Text> : null}
+      {step === 'sent' && prepared ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text color="green">Sent. txid {prepared.txid}</Text>
+          <Text>Status: {txStatus}</Text>
+          <Text dimColor>x new send</Text>
+        </Box>
+      ) : null}
+      {error ? <Text color="red">{error}</Text> : null}
+    </Box>
+  );
+}
+
+function Accounts(props: {
+  wallet: Wallet;
+  index: number;
+  setIndex: (i: number) => void;
+  setEditing: (e: boolean) => void;
+  add: (label: string) => Promise<void>;
+}) {
+  const [cursor, setCursor] = useState(props.index);
+  const [adding, setAdding] = useState(false);
+  const [label, setLabel] = useState('');
+  const [error, setError] = useState('');
+  useEffect(() => props.setEditing(adding), [adding, props.setEditing]);
+  useEffect(() => () => props.setEditing(false), [props.setEditing]);
+  useInput(
+    (input, key) => {
+      if (key.upArrow) setCursor((c) => Math.max(0, c - 1));
+      else if (key.downArrow) setCursor((c) => Math.min(props.wallet.accounts.length - 1, c + 1));
+      else if (key.return) props.setIndex(cursor);
+      else if (input === 'n') setAdding(true);
+    },
+    { isActive: !adding },
+  );
+  return (
+    <Box flexDirection="column">
+      <Text bold>Accounts</Text>
+      {props.wallet.accounts.map((a, i) => (
+        <Text key={a.address} inverse={i === cursor}>
+          {i === props.index ? '● ' : '  '}
+          {a.label.padEnd(16)} {a.address}
+        </Text>
+      ))}
+      {adding ? (
+        <Box>
+          <Text>New account label: </Text>
+          <TextInput
+            value={label}
+            onChange={setLabel}
+            maxLength={32}
+            onSubmit={(v) =>
+              void props.add(v.trim()).then(
+                () => (setAdding(false), setLabel(''), setError('')),
+                (err: Error) => setError(err.message),
+              )
+            }
+          />
+        </Box>
+      ) : (
+        <Text dimColor>↑↓ choose · Enter use · n new account</Text>
+      )}
+      {error ? <Text color="red">{error}</Text> : null}
+    </Box>
+  );
+}
+
+function HelpBar({ keys }: { keys: string }) {
+  return (
+    <Box borderStyle="single" borderTop borderBottom={false} borderLeft={false} borderRight={false}>
+      <Text dimColor>{keys}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,59 @@
+import { Text, useInput } from 'ink';
+import { useRef } from 'react';
+
+export interface TextInputProps {
+  readonly value: string;
+  readonly onChange: (value: string) => void;
+  readonly onSubmit?: (value: string) => void;
+  /** Show • for each character (passphrases). */
+  readonly mask?: boolean;
+  readonly focus?: boolean;
+  readonly placeholder?: string;
+  readonly maxLength?: number;
+}
+
+/**
+ * A one-line text field: printable keys append, Backspace deletes, Enter submits. The value being
+ * edited is kept in a ref as well as in the parent's state: keys that arrive faster than React
+ * re-renders (fast typing, a paste) would otherwise be applied to a stale value and lost.
+ */
+export function TextInput({
+  value,
+  onChange,
+  onSubmit,
+  mask,
+  focus = true,
+  placeholder,
+  maxLength = 256,
+}: TextInputProps) {
+  const current = useRef(value);
+  const lastProp = useRef(value);
+  if (value !== lastProp.current) {
+    // the parent changed the value itself (cleared it, say): that wins
+    current.current = value;
+    lastProp.current = value;
+  }
+  const set = (next: string) => {
+    current.current = next;
+    lastProp.current = next;
+    onChange(next);
+  };
+  useInput(
+    (input, key) => {
+      if (key.return) onSubmit?.(current.current);
+      else if (key.backspace || key.delete) set(current.current.slice(0, -1));
+      else if (!key.ctrl && !key.meta && !key.escape && !key.tab && !key.upArrow && !key.downArrow && input) {
+        const printable = [...input].filter((c) => c >= ' ' && c !== '\u007f').join('');
+        if (printable) set((current.current + printable).slice(0, maxLength));
+      }
+    },
+    { isActive: focus },
+  );
+  const shown = mask ? '•'.repeat(value.length) : value;
+  return (
+    <Text>
+      {shown === '' && placeholder ? <Text dimColor>{placeholder}</Text> : shown}
+      {focus ? <Text inverse> </Text> : null}
+    </Text>
+  );
+}

@@ -1,0 +1,158 @@
+import {
+  addressToHash,
+  bytesToHex,
+  type ChainParams,
+  createTransfer,
+  encodeTx,
+  formatCoins,
+  getParams,
+  hashToHex,
+  isConsensusError,
+  parseCoins,
+  type TransferTx,
+  txid,
+} from '@powcoin/core';
+import { type AddressInfo, NodeRefusal } from '@powcoin/node-client';
+import type { Account, Wallet } from './keystore/walletFile.js';
+import type { NodeApi } from './nodeApi.js';
+
+/** The fee a send uses unless the user changes it. */
+export const DEFAULT_FEE = '0.0001';
+
+export type WalletErrorCode =
+  | 'BAD_ADDRESS'
+  | 'BAD_AMOUNT'
+  | 'BAD_FEE'
+  | 'INSUFFICIENT_FUNDS'
+  | 'NODE_DOWN'
+  | 'NODE_REJECTED'
+  | 'WRONG_NETWORK';
+
+/** What went wrong, in words a user can act on; `code` for scripts and exit codes. */
+export class WalletError extends Error {
+  constructor(
+    readonly code: WalletErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WalletError';
+  }
+}
+
+export interface PreparedSend {
+  readonly tx: TransferTx;
+  readonly to: string;
+  readonly amount: bigint;
+  readonly fee: bigint;
+  readonly total: bigint;
+  readonly txid: string;
+}
+
+/** Checks a recipient as typed: base58, checksum, this network. */
+export function checkRecipient(params: ChainParams, to: string): string | undefined {
+  if (to.length === 0) return undefined;
+  try {
+    addressToHash(params, to.trim());
+    return undefined;
+  } catch (err) {
+    return isConsensusError(err) ? err.message : 'not an address';
+  }
+}
+
+/**
+ * The wallet's use of the node: balances and history of an account, and sending. Sends are
+ * checked here first (address, amounts, funds including pending spends) so errors come in words
+ * before anything is signed; the node's verdict is checked again on submission.
+ */
+export class WalletService {
+  readonly params: ChainParams;
+
+  constructor(
+    readonly node: NodeApi,
+    readonly wallet: Wallet,
+  ) {
+    this.params = getParams(wallet.network);
+  }
+
+  async info(account: Account, limit = 20, offset = 0): Promise<AddressInfo> {
+    try {
+      return await this.node.addressInfo(account.address, limit, offset);
+    } catch (err) {
+      throw this.nodeError(err);
+    }
+  }
+
+  /** Whether the node runs the wallet's network. */
+  async checkNetwork(): Promise<{ height: number }> {
+    let status: Awaited<ReturnType<NodeApi['status']>>;
+    try {
+      status = await this.node.status();
+    } catch (err) {
+      throw this.nodeError(err);
+    }
+    if (status.network !== this.wallet.network) {
+      throw new WalletError(
+        'WRONG_NETWORK',
+        `the node runs ${status.network}, this wallet is for ${this.wallet.network}`,
+      );
+    }
+    return { height: status.height };
+  }
+
+  private nodeError(err: unknown): WalletError {
+    if (err instanceof WalletError) return err;
+    if (err instanceof NodeRefusal) return new WalletError('NODE_REJECTED', `${err.message} (${err.code})`);
+    return new WalletError('NODE_DOWN', `cannot reach the node at ${this.node.baseUrl}`);
+  }
+
+  /** Validates a send and signs it (nothing is sent yet). */
+  async prepareSend(
+    account: Account,
+    to: string,
+    amountText: string,
+    feeText: string,
+  ): Promise<PreparedSend> {
+    const recipientError = checkRecipient(this.params, to);
+    if (recipientError || to.trim() === '')
+      throw new WalletError('BAD_ADDRESS', recipientError ?? 'enter the recipient address');
+    let amount: bigint;
+    let fee: bigint;
+    try {
+      amount = parseCoins(amountText.trim());
+    } catch (err) {
+      throw new WalletError('BAD_AMOUNT', `amount: ${(err as Error).message}`);
+    }
+    if (amount === 0n) throw new WalletError('BAD_AMOUNT', 'amount must be more than 0');
+    try {
+      fee = parseCoins(feeText.trim());
+    } catch (err) {
+      throw new WalletError('BAD_FEE', `fee: ${(err as Error).message}`);
+    }
+    const info = await this.info(account, 1);
+    const spendable = info.balance - info.pending;
+    const total = amount + fee;
+    if (total > spendable) {
+      const immature = info.immature > 0n ? ` (${formatCoins(info.immature)} more is still immature)` : '';
+      throw new WalletError(
+        'INSUFFICIENT_FUNDS',
+        `${formatCoins(total)} needed with the fee, ${formatCoins(spendable < 0n ? 0n : spendable)} spendable${immature}`,
+      );
+    }
+    const tx = createTransfer(this.params, account.privateKey, {
+      to: to.trim(),
+      amount,
+      fee,
+      nonce: info.nextNonce,
+    });
+    return { tx, to: to.trim(), amount, fee, total, txid: hashToHex(txid(tx)) };
+  }
+
+  /** Sends a prepared transaction; returns its txid. */
+  async send(prepared: PreparedSend): Promise<string> {
+    try {
+      return await this.node.submitTx(bytesToHex(encodeTx(prepared.tx)));
+    } catch (err) {
+      throw this.nodeError(err);
+    }
+  }
+}

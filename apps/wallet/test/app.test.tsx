@@ -1,0 +1,290 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addressFromPublicKey, COIN, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
+import { render } from 'ink-testing-library';
+import { createWallet } from '../src/keystore/walletFile.js';
+import type { NodeApi } from '../src/nodeApi.js';
+import { App } from '../src/ui/App.js';
+import { FakeNode } from './fakeNode.js';
+
+const PASS = 'correct horse battery';
+const key = (i: number) => {
+  const k = new Uint8Array(32);
+  new DataView(k.buffer).setUint32(28, i + 2000);
+  return k;
+};
+const addressOf = (i: number) => addressFromPublicKey(REGTEST, publicKeyFromPrivate(key(i)));
+const ME = addressOf(1);
+const OTHER = addressOf(2);
+
+let dir: string;
+let file: string;
+let node: FakeNode;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'powcoin-app-'));
+  file = join(dir, 'wallet.json');
+  node = new FakeNode();
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const ESC = '\u001b';
+const ENTER = '\r';
+const BACKSPACE = '\u007f';
+
+async function until(
+  frame: () => string | undefined,
+  text: string | RegExp,
+  timeoutMs = 5000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const f = frame() ?? '';
+    if (typeof text === 'string' ? f.includes(text) : text.test(f)) {
+      // let React run the effects of the frame just drawn (Ink moves key handlers in effects)
+      await new Promise((r) => setTimeout(r, 30));
+      return f;
+    }
+    if (Date.now() > deadline) throw new Error(`screen never showed ${String(text)}; last frame:\n${f}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Types one key at a time with a pause: the test stdin holds one chunk until Ink reads it, so keys
+ * written back to back can be lost.
+ */
+async function type(stdin: { write: (s: string) => void }, text: string): Promise<void> {
+  for (const c of text) await press(stdin, c);
+}
+
+async function press(stdin: { write: (s: string) => void }, k: string): Promise<void> {
+  stdin.write(k);
+  // a key that moves the focus needs the next render's effects before the following key
+  await new Promise((r) => setTimeout(r, k.length === 1 && k >= ' ' ? 8 : 120));
+}
+
+async function unlocked() {
+  await createWallet(file, PASS, 'regtest', 'main', key(1));
+  node.infos.set(ME, {
+    address: ME,
+    balance: 100n * COIN,
+    immature: 50n * COIN,
+    pending: 0n,
+    nonce: 0,
+    nextNonce: 0,
+    history: [],
+  });
+  const ui = render(
+    <App keystorePath={file} node={node as unknown as NodeApi} network="regtest" newKey={() => key(9)} />,
+  );
+  await until(ui.lastFrame, 'Passphrase');
+  await type(ui.stdin, PASS);
+  await press(ui.stdin, ENTER);
+  await until(ui.lastFrame, 'Confirmed');
+  return ui;
+}
+
+describe('first run', () => {
+  it('creates a wallet: label, passphrase twice (a mismatch is caught)', async () => {
+    const ui = render(
+      <App keystorePath={file} node={node as unknown as NodeApi} network="regtest" newKey={() => key(1)} />,
+    );
+    await until(ui.lastFrame, 'first run');
+    await press(ui.stdin, 'c');
+    await until(ui.lastFrame, 'Account label');
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'New passphrase');
+    await type(ui.stdin, 'short');
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'At least 8 characters');
+    await type(ui.stdin, ' and longer');
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'Repeat passphrase');
+    await type(ui.stdin, 'different!!');
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'The passphrases differ');
+    await type(ui.stdin, 'short and longer');
+    await press(ui.stdin, ENTER);
+    await type(ui.stdin, 'short and longer');
+    await press(ui.stdin, ENTER);
+    const frame = await until(ui.lastFrame, ME);
+    expect(frame).toContain('Account main');
+    ui.unmount();
+  });
+
+  it('imports a key, refusing one that is not a key', async () => {
+    const ui = render(<App keystorePath={file} node={node as unknown as NodeApi} network="regtest" />);
+    await until(ui.lastFrame, 'first run');
+    await press(ui.stdin, 'i');
+    await until(ui.lastFrame, 'Private key');
+    await type(ui.stdin, 'abc');
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'That is not a private key');
+    for (let i = 0; i < 3; i++) await press(ui.stdin, BACKSPACE);
+    await type(ui.stdin, Buffer.from(key(2)).toString('hex'));
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'Account label');
+    for (let i = 0; i < 4; i++) await press(ui.stdin, BACKSPACE);
+    await type(ui.stdin, 'cold');
+    await press(ui.stdin, ENTER);
+    await type(ui.stdin, PASS);
+    await press(ui.stdin, ENTER);
+    await type(ui.stdin, PASS);
+    await press(ui.stdin, ENTER);
+    expect(await until(ui.lastFrame, OTHER)).toContain('Account cold');
+    ui.unmount();
+  });
+});
+
+describe('unlock', () => {
+  it('says so on a wrong passphrase, then opens with the right one', async () => {
+    await createWallet(file, PASS, 'regtest', 'main', key(1));
+    const ui = render(<App keystorePath={file} node={node as unknown as NodeApi} network="regtest" />);
+    await until(ui.lastFrame, 'Passphrase');
+    await type(ui.stdin, 'not it at all');
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'Wrong passphrase');
+    await type(ui.stdin, PASS);
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'Confirmed');
+    ui.unmount();
+  });
+});
+
+describe('screens', () => {
+  it('overview: confirmed, pending and immature balances and the node height; node down is a banner and a retry', async () => {
+    const ui = await unlocked();
+    let frame = await until(ui.lastFrame, 'node height 20');
+    expect(frame).toMatch(/Confirmed\s+100/);
+    expect(frame).toMatch(/Immature\s+50/);
+    node.up = false;
+    frame = await until(ui.lastFrame, 'retrying', 5000);
+    expect(frame).toContain('node down');
+    expect(frame).toContain('cannot reach the node');
+    node.up = true;
+    node.height = 21;
+    await until(ui.lastFrame, 'node height 21', 5000);
+    expect(ui.lastFrame()).not.toContain('retrying');
+    ui.unmount();
+  });
+
+  it('send: checksum as typed, insufficient funds in words, confirmation with the total, then live status', async () => {
+    const ui = await unlocked();
+    await press(ui.stdin, 's');
+    await until(ui.lastFrame, 'Send from main');
+    await type(ui.stdin, `${OTHER.slice(0, -1)}x`);
+    await until(ui.lastFrame, /checksum|base58|bytes/);
+    await press(ui.stdin, BACKSPACE);
+    await type(ui.stdin, OTHER.slice(-1));
+    await press(ui.stdin, ENTER);
+    await type(ui.stdin, '150');
+    await press(ui.stdin, ENTER);
+    await press(ui.stdin, ENTER); // default fee
+    await until(ui.lastFrame, 'needed with the fee');
+    expect(ui.lastFrame()).toContain('50 more is still immature');
+    for (let i = 0; i < 3; i++) await press(ui.stdin, BACKSPACE);
+    await type(ui.stdin, '12.5');
+    await press(ui.stdin, ENTER);
+    await press(ui.stdin, ENTER);
+    const confirm = await until(ui.lastFrame, 'Press y to send');
+    expect(confirm).toContain('Total 12.5001');
+    await press(ui.stdin, 'y');
+    const sent = await until(ui.lastFrame, 'Sent. txid');
+    expect(node.submitted).toHaveLength(1);
+    const txid = /txid ([0-9a-f]{64})/.exec(sent)?.[1] as string;
+    await until(ui.lastFrame, 'pending');
+    node.confirmed.add(txid);
+    node.emit('tip', 21, 'ab'.repeat(32));
+    await until(ui.lastFrame, 'confirmed (1 confirmation');
+    ui.unmount();
+  });
+
+  it('send: the node refusing is shown in words, and bad amounts are caught before signing', async () => {
+    const ui = await unlocked();
+    await press(ui.stdin, 's');
+    await type(ui.stdin, OTHER);
+    await press(ui.stdin, ENTER);
+    await type(ui.stdin, '1.123456789');
+    await press(ui.stdin, ENTER);
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'at most 8 decimals');
+    for (let i = 0; i < 11; i++) await press(ui.stdin, BACKSPACE);
+    await type(ui.stdin, '1');
+    await press(ui.stdin, ENTER);
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'Press y');
+    const { NodeRefusal } = await import('@powcoin/node-client');
+    node.refuseNext = new NodeRefusal(422, 'TX_BAD_NONCE', 'nonce 1 expected, got 0');
+    await press(ui.stdin, 'y');
+    await until(ui.lastFrame, 'nonce 1 expected, got 0');
+    await press(ui.stdin, ESC);
+    await until(ui.lastFrame, 'Confirmed');
+    ui.unmount();
+  });
+
+  it('receive shows the address; history pages newest first with direction, counterparty, fee, confirmations', async () => {
+    const ui = await unlocked();
+    await press(ui.stdin, 'r');
+    await until(ui.lastFrame, 'Your address');
+    expect(ui.lastFrame()).toContain(ME);
+    const history = Array.from({ length: 11 }, (_, n) =>
+      n % 2 === 0
+        ? FakeNode.transfer(ME, OTHER, COIN * BigInt(n + 1), 1000n, n + 1, n)
+        : FakeNode.transfer(OTHER, ME, 7n * COIN, 500n, n + 1, n),
+    );
+    node.infos.set(ME, {
+      address: ME,
+      balance: 100n * COIN,
+      immature: 0n,
+      pending: 0n,
+      nonce: 6,
+      nextNonce: 6,
+      history,
+    });
+    await press(ui.stdin, 'h');
+    let frame = await until(ui.lastFrame, /out\s+m/);
+    expect(frame).toMatch(/out\s+\S+\s+-1\s+0\.00001\s+1/);
+    expect(frame).toMatch(/in\s+\S+\s+\+7\s+2/);
+    expect(frame).toContain('page 1');
+    await press(ui.stdin, 'n');
+    frame = await until(ui.lastFrame, 'page 2');
+    expect(frame).toMatch(/-11\s/);
+    await press(ui.stdin, 'p');
+    await until(ui.lastFrame, 'page 1');
+    ui.unmount();
+  });
+
+  it('accounts: add one and switch to it', async () => {
+    const ui = await unlocked();
+    await press(ui.stdin, 'a');
+    await until(ui.lastFrame, 'Accounts');
+    await press(ui.stdin, 'n');
+    await until(ui.lastFrame, 'New account label');
+    await type(ui.stdin, 'second');
+    await press(ui.stdin, ENTER);
+    const nine = addressFromPublicKey(REGTEST, publicKeyFromPrivate(key(9)));
+    await until(ui.lastFrame, nine);
+    await press(ui.stdin, '\u001b[B'); // down
+    await new Promise((r) => setTimeout(r, 50));
+    await press(ui.stdin, ENTER);
+    await press(ui.stdin, 'o');
+    await until(ui.lastFrame, `Account second`);
+    ui.unmount();
+  });
+
+  it('fits an 80-column terminal', async () => {
+    const ui = await unlocked();
+    for (const k of ['o', 's', 'r', 'h', 'a']) {
+      if (k !== 's') ui.stdin.write(k);
+      else {
+        await press(ui.stdin, 's');
+        await until(ui.lastFrame, 'Send');
+        await press(ui.stdin, ESC);
+      }
+      await new Promise((r) => setTimeout(r, 60));
+      for (const line of (ui.lastFrame() ?? '').split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+    }
+    ui.unmount();
+  });
+});
