@@ -134,3 +134,54 @@ export async function startPoolProcess(
   );
   return { ...service, stratumPort };
 }
+
+/**
+ * Mines `count` blocks on a regtest node through its own template route (as a solo miner would),
+ * paying `address`. Returns the block hashes.
+ */
+export async function mineBlocks(nodeUrl: string, address: string, count: number): Promise<string[]> {
+  const core = await import('@powcoin/core');
+  const hashes: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = (await (await fetch(`${nodeUrl}/template?address=${address}`)).json()) as {
+      coinb1: string;
+      coinb2: string;
+      extranonceBytes: number;
+      merkleBranch: string[];
+      version: number;
+      prevHashInternal: string;
+      time: number;
+      bits: string;
+      txs: Array<{ hex: string }>;
+    };
+    const coinbase = core.concatBytes(
+      core.hexToBytes(t.coinb1),
+      new Uint8Array(t.extranonceBytes),
+      core.hexToBytes(t.coinb2),
+    );
+    const header = {
+      version: t.version,
+      prevHash: core.hexToBytes(t.prevHashInternal, 32),
+      merkleRoot: core.merkleRootFromBranch(
+        core.sha256d(coinbase),
+        t.merkleBranch.map((h) => core.hexToBytes(h, 32)),
+        0,
+      ),
+      time: t.time,
+      bits: Number.parseInt(t.bits, 16),
+      nonce: 0,
+    };
+    const params = core.REGTEST;
+    while (!core.checkProofOfWork(core.headerHash(header), header.bits, params.powLimit)) header.nonce++;
+    const txs = [core.decodeTx(coinbase), ...t.txs.map((x) => core.decodeTx(core.hexToBytes(x.hex)))];
+    const res = await fetch(`${nodeUrl}/blocks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ hex: core.bytesToHex(core.encodeBlock({ header, txs })) }),
+    });
+    const body = (await res.json()) as { hash?: string; error?: { message: string } };
+    if (!res.ok || !body.hash) throw new Error(`block refused: ${body.error?.message ?? res.status}`);
+    hashes.push(body.hash);
+  }
+  return hashes;
+}

@@ -522,16 +522,19 @@ function Send(props: {
           onChange={setTo}
           focus={step === 'to'}
           maxLength={64}
-          onSubmit={() =>
-            recipientError || !to
-              ? setError(recipientError ?? 'enter an address')
-              : (setError(''), setStep('amount'))
-          }
+          onSubmit={(v) => {
+            const problem = v.trim() === '' ? 'enter an address' : checkRecipient(service.params, v);
+            if (problem) setError(problem);
+            else {
+              setError('');
+              setStep('amount');
+            }
+          }}
         />
       </Box>
       {to && recipientError ? <Text color="yellow"> {recipientError}</Text> : null}
       <Box>
-        <Text>Amount: </Text>
+        <Text>{step === 'amount' ? '› ' : '  '}Amount: </Text>
         <TextInput
           value={amount}
           onChange={setAmount}

@@ -40,12 +40,27 @@ export function TextInput({
   };
   useInput(
     (input, key) => {
-      if (key.return) onSubmit?.(current.current);
-      else if (key.backspace || key.delete) set(current.current.slice(0, -1));
-      else if (!key.ctrl && !key.meta && !key.escape && !key.tab && !key.upArrow && !key.downArrow && input) {
-        const printable = [...input].filter((c) => c >= ' ' && c !== '\u007f').join('');
-        if (printable) set((current.current + printable).slice(0, maxLength));
+      if (key.return) {
+        onSubmit?.(current.current);
+        return;
       }
+      if (key.backspace || key.delete) {
+        set(current.current.slice(0, -1));
+        return;
+      }
+      if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow || !input) return;
+      // a chunk can hold several keys (a paste, fast typing, text then Enter): take them in order
+      let next = current.current;
+      for (const c of input) {
+        if (c === '\r' || c === '\n') {
+          set(next.slice(0, maxLength));
+          onSubmit?.(current.current);
+          return; // what follows Enter in the same chunk was meant for the next field
+        }
+        if (c === '\u007f' || c === '\b') next = next.slice(0, -1);
+        else if (c >= ' ') next += c;
+      }
+      if (next !== current.current) set(next.slice(0, maxLength));
     },
     { isActive: focus },
   );

@@ -1,0 +1,157 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mineBlocks, type Service, startNodeProcess } from '@powcoin/testkit';
+
+const main = new URL('../dist/main.js', import.meta.url).pathname;
+const KEY = '00000000000000000000000000000000000000000000000000000000000a11ce';
+const PASS = 'script passphrase';
+
+let node: Service;
+let dir: string;
+beforeAll(async () => {
+  node = await startNodeProcess();
+});
+afterAll(async () => {
+  await node.stop();
+});
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'powcoin-wallet-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function wallet(args: string[], opts: { input?: string; passphrase?: string | null } = {}) {
+  const env = { ...process.env };
+  if (opts.passphrase === null) delete env.WALLET_PASSPHRASE;
+  else env.WALLET_PASSPHRASE = opts.passphrase ?? PASS;
+  const r = spawnSync(
+    process.execPath,
+    [main, '--node', node.url, '--keystore', join(dir, 'w.json'), ...args],
+    {
+      encoding: 'utf8',
+      env,
+      input: opts.input ?? '',
+      timeout: 30_000,
+    },
+  );
+  return {
+    code: r.status,
+    out: r.stdout,
+    err: r.stderr,
+    json: () =>
+      r.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+  };
+}
+
+describe('wallet subcommands', () => {
+  it('create (import), address, balance, send --wait, history, with --json', async () => {
+    const created = wallet(['create', '--import', '--label', 'main', '--json'], { input: KEY });
+    expect(created.code).toBe(0);
+    const { address } = created.json()[0];
+    expect(created.json()[0]).toMatchObject({ network: 'regtest', label: 'main' });
+    const second = wallet(['create', '--label', 'savings', '--json']);
+    expect(second.code).toBe(0);
+    const savings = second.json()[0].address as string;
+    expect(
+      wallet(['address', '--json'])
+        .json()
+        .map((a: { label: string }) => a.label),
+    ).toEqual(['main', 'savings']);
+
+    await mineBlocks(node.url, address, 12);
+    const balance = wallet(['balance', '--json']).json()[0];
+    expect(balance).toMatchObject({ address, balance: '10000000000', immature: '50000000000', pending: '0' });
+
+    // a send waits for a block: mine one in the background while it waits
+    const miningDone = (async () => {
+      for (let i = 0; i < 40; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        const mempool = (await (await fetch(`${node.url}/mempool`)).json()) as { size: number };
+        if (mempool.size > 0) {
+          await mineBlocks(node.url, savings, 1);
+          return;
+        }
+      }
+    })();
+    const { spawn } = await import('node:child_process');
+    const child = spawn(
+      process.execPath,
+      [
+        main,
+        '--node',
+        node.url,
+        '--keystore',
+        join(dir, 'w.json'),
+        'send',
+        '--to',
+        savings,
+        '--amount',
+        '12.5',
+        '--fee',
+        '0.001',
+        '--wait',
+        '--json',
+      ],
+      {
+        env: { ...process.env, WALLET_PASSPHRASE: PASS },
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    await miningDone;
+    expect(code).toBe(0);
+    const sent = JSON.parse(stdout.trim());
+    expect(sent).toMatchObject({ to: savings, amount: '1250000000', fee: '100000', status: 'confirmed' });
+    const savingsBalance = wallet(['balance', '--account', 'savings', '--json']).json()[0];
+    expect(savingsBalance.balance).toBe('1250000000');
+    const history = wallet(['history', '--json', '--limit', '3']).json();
+    expect(history[0]).toMatchObject({
+      txid: sent.txid,
+      direction: 'out',
+      counterparty: savings,
+      amount: '1250000000',
+      fee: '100000',
+      confirmations: 1,
+    });
+  }, 60_000);
+
+  it('exits with codes that say what went wrong', async () => {
+    expect(wallet(['balance']).code).toBe(4); // no wallet file yet
+    expect(wallet(['create', '--import', '--json'], { input: 'not a key' }).code).toBe(2);
+    expect(wallet(['create', '--json']).code).toBe(0);
+    const wrong = wallet(['balance'], { passphrase: 'not the passphrase' });
+    expect(wrong.code).toBe(4);
+    expect(wrong.err).toMatch(/wrong passphrase/);
+    const bad = wallet(['send', '--to', 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8s', '--amount', '1']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/checksum/);
+    const poor = wallet(['send', '--to', 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r', '--amount', '1']);
+    expect(poor.code).toBe(5);
+    expect(poor.err).toMatch(/needed with the fee/);
+    expect(
+      wallet(['send', '--to', 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r', '--amount', '1.000000001']).code,
+    ).toBe(2);
+    const down = spawnSync(
+      process.execPath,
+      [main, '--node', 'http://127.0.0.1:9', '--keystore', join(dir, 'w.json'), 'balance'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, WALLET_PASSPHRASE: PASS },
+      },
+    );
+    expect(down.status).toBe(3);
+    expect(down.stderr).toMatch(/cannot reach the node/);
+    expect(down.stderr).not.toMatch(/\n\s+at /);
+    const noTty = wallet(['balance'], { passphrase: null });
+    expect(noTty.code).not.toBe(0);
+    expect(noTty.err).toMatch(/WALLET_PASSPHRASE/);
+  }, 60_000);
+});
