@@ -130,13 +130,14 @@ function start() {
   log('building');
   mustRun('pnpm', ['exec', 'turbo', 'run', 'build']);
   log('starting the local network (Ctrl-C stops it)');
-  const child = spawn('pnpm', ['--filter', '@powcoin/core', 'run', 'simulate'], {
+  const child = spawn(process.execPath, [join(root, 'scripts', 'devnet.mjs'), ...process.argv.slice(3)], {
     cwd: root,
     env,
     stdio: 'inherit',
   });
-  const stop = () => child.kill('SIGINT');
-  process.on('SIGINT', stop);
+  const stop = () => child.kill('SIGTERM');
+  // Ctrl-C reaches the whole process group; the devnet script stops its children and exits
+  process.on('SIGINT', () => undefined);
   process.on('SIGTERM', stop);
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }

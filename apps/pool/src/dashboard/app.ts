@@ -14,7 +14,8 @@ const coins = (units: bigint) => ({ units: units.toString(), coins: formatCoins(
 /**
  * The pool's dashboard: a JSON API (pool and per-miner hashrate, shares, balances, payouts,
  * blocks) and a page that reads it. Share weights are difficulty × 2^32, i.e. expected hashes, so
- * a hashrate is the weight of the last ten minutes' shares divided by 600 s.
+ * a hashrate is the weight of the last ten minutes' shares divided by the time they span (600 s, or
+ * less when the pool started more recently, but at least 30 s).
  */
 export function createDashboardApp(pool: Pool, now: () => number = Date.now): express.Express {
   const app = express();
