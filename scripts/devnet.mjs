@@ -46,7 +46,10 @@ function minerAddress(i) {
   const env = { ...process.env, WALLET_PASSPHRASE };
   const r = existsSync(keystore)
     ? spawnSync(process.execPath, [...base, 'address', '--json'], { env, encoding: 'utf8' })
-    : spawnSync(process.execPath, [...base, 'create', '--label', `miner${i}`, '--json'], { env, encoding: 'utf8' });
+    : spawnSync(process.execPath, [...base, 'create', '--label', `miner${i}`, '--json'], {
+        env,
+        encoding: 'utf8',
+      });
   if (r.status !== 0) throw new Error(`wallet for miner ${i}: ${r.stderr.trim()}`);
   return JSON.parse(r.stdout.trim().split('\n')[0]).address;
 }
@@ -58,7 +61,10 @@ let stopping = false;
 function supervise(name, argv, env = {}) {
   const log = openSync(join(DATA, 'logs', `${name}.log`), 'a');
   const start = () => {
-    const child = spawn(process.execPath, argv, { env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+    const child = spawn(process.execPath, argv, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', log, log],
+    });
     const entry = { child, restarts: children.get(name)?.restarts ?? 0, state: 'running' };
     children.set(name, entry);
     child.on('exit', (code, signal) => {
@@ -75,7 +81,13 @@ function supervise(name, argv, env = {}) {
 async function waitUp(url, what) {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     if (Date.now() > deadline) throw new Error(`${what} did not come up: see .devnet/logs`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -90,7 +102,14 @@ async function getJson(url) {
   }
 }
 
-const rate = (h) => (h >= 1e9 ? `${(h / 1e9).toFixed(2)} GH/s` : h >= 1e6 ? `${(h / 1e6).toFixed(2)} MH/s` : h >= 1e3 ? `${(h / 1e3).toFixed(1)} kH/s` : `${Math.round(h)} H/s`);
+const rate = (h) =>
+  h >= 1e9
+    ? `${(h / 1e9).toFixed(2)} GH/s`
+    : h >= 1e6
+      ? `${(h / 1e6).toFixed(2)} MH/s`
+      : h >= 1e3
+        ? `${(h / 1e3).toFixed(1)} kH/s`
+        : `${Math.round(h)} H/s`;
 const started = Date.now();
 
 async function draw(addresses) {
@@ -103,7 +122,9 @@ async function draw(addresses) {
   ]);
   const up = Math.round((Date.now() - started) / 1000);
   const lines = [];
-  lines.push(`powcoin local network (devnet) · up ${Math.floor(up / 60)}m${String(up % 60).padStart(2, '0')}s · Ctrl-C stops everything`);
+  lines.push(
+    `powcoin local network (devnet) · up ${Math.floor(up / 60)}m${String(up % 60).padStart(2, '0')}s · Ctrl-C stops everything`,
+  );
   lines.push('');
   lines.push(
     status
@@ -116,7 +137,9 @@ async function draw(addresses) {
       : 'pool     unreachable',
   );
   lines.push('');
-  lines.push('miner    address                              hashrate     shares  immature      balance       paid');
+  lines.push(
+    'miner    address                              hashrate     shares  immature      balance       paid',
+  );
   addresses.forEach((address, i) => {
     const m = miners?.miners?.find((x) => x.address === address);
     const state = children.get(`miner${i + 1}`)?.state ?? '';
@@ -126,12 +149,19 @@ async function draw(addresses) {
   });
   lines.push('');
   lines.push('latest pool blocks');
-  for (const b of blocks?.blocks ?? []) lines.push(`  ${String(b.height).padStart(6)}  ${b.hash.slice(0, 24)}…  ${b.status.padEnd(9)}  ${b.reward.coins} coins`);
+  for (const b of blocks?.blocks ?? [])
+    lines.push(
+      `  ${String(b.height).padStart(6)}  ${b.hash.slice(0, 24)}…  ${b.status.padEnd(9)}  ${b.reward.coins} coins`,
+    );
   lines.push('');
   lines.push('latest payouts');
   const list = payouts?.payouts ?? [];
-  if (list.length === 0) lines.push('  none yet (a miner is paid once its matured balance reaches 100 coins)');
-  for (const p of list) lines.push(`  ${p.address}  ${p.amount.coins.padStart(12)} coins  ${p.status.padEnd(9)}  ${p.txid.slice(0, 16)}…`);
+  if (list.length === 0)
+    lines.push('  none yet (a miner is paid once its matured balance reaches 100 coins)');
+  for (const p of list)
+    lines.push(
+      `  ${p.address}  ${p.amount.coins.padStart(12)} coins  ${p.status.padEnd(9)}  ${p.txid.slice(0, 16)}…`,
+    );
   lines.push('');
   lines.push(`logs and data: ${DATA}`);
   process.stdout.write(`\x1b[H\x1b[2J${lines.join('\n')}\n`);
@@ -141,7 +171,11 @@ async function stopAll() {
   if (stopping) return;
   stopping = true;
   process.stdout.write('\nstopping miners, pool and node…\n');
-  const order = [...children.keys()].sort((a, b) => (a.startsWith('miner') || a === 'solo' ? -1 : a === 'pool' ? 0 : 1) - (b.startsWith('miner') || b === 'solo' ? -1 : b === 'pool' ? 0 : 1));
+  const order = [...children.keys()].sort(
+    (a, b) =>
+      (a.startsWith('miner') || a === 'solo' ? -1 : a === 'pool' ? 0 : 1) -
+      (b.startsWith('miner') || b === 'solo' ? -1 : b === 'pool' ? 0 : 1),
+  );
   for (const name of order) {
     const { child } = children.get(name);
     if (child.exitCode !== null || child.signalCode !== null) continue;
@@ -161,16 +195,56 @@ try {
   const addresses = Array.from({ length: minersCount }, (_, i) => minerAddress(i + 1));
   supervise('node', [app('node'), '--network', 'devnet', '--data-dir', join(DATA, 'node'), '--port', '5000']);
   await waitUp(`${NODE_URL}/status`, 'the node');
-  supervise('pool', [app('pool'), '--network', 'devnet', '--node', NODE_URL, '--data-dir', join(DATA, 'pool'), '--port', '6000', '--http-port', '6001'], {
-    POOL_KEY_PASSPHRASE: POOL_PASSPHRASE,
-  });
+  supervise(
+    'pool',
+    [
+      app('pool'),
+      '--network',
+      'devnet',
+      '--node',
+      NODE_URL,
+      '--data-dir',
+      join(DATA, 'pool'),
+      '--port',
+      '6000',
+      '--http-port',
+      '6001',
+    ],
+    {
+      POOL_KEY_PASSPHRASE: POOL_PASSPHRASE,
+    },
+  );
   await waitUp(`${POOL_API}/api/stats`, 'the pool');
   addresses.forEach((address, i) =>
-    supervise(`miner${i + 1}`, [app('miner'), '--mode', 'pool', '--host', '127.0.0.1:6000', '--address', address, '--worker', `rig${i + 1}`, '--threads', threads, '--quiet']),
+    supervise(`miner${i + 1}`, [
+      app('miner'),
+      '--mode',
+      'pool',
+      '--host',
+      '127.0.0.1:6000',
+      '--address',
+      address,
+      '--worker',
+      `rig${i + 1}`,
+      '--threads',
+      threads,
+      '--quiet',
+    ]),
   );
   if (flag('--solo')) {
     const soloAddress = minerAddress(minersCount + 1);
-    supervise('solo', [app('miner'), '--mode', 'solo', '--host', '127.0.0.1:5000', '--address', soloAddress, '--threads', '1', '--quiet']);
+    supervise('solo', [
+      app('miner'),
+      '--mode',
+      'solo',
+      '--host',
+      '127.0.0.1:5000',
+      '--address',
+      soloAddress,
+      '--threads',
+      '1',
+      '--quiet',
+    ]);
   }
   for (;;) {
     if (stopping) break;

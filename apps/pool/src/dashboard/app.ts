@@ -26,13 +26,13 @@ export function createDashboardApp(pool: Pool, now: () => number = Date.now): ex
   const minerFigures = () => {
     const since = now() - HASHRATE_WINDOW_MS;
     const recent = pool.store.sharesSince(since);
+    // over the window, or since the first share in it when the pool has run for less (at least 30 s)
+    const first = recent.reduce((m, s) => Math.min(m, s.createdMs), now());
+    const seconds = Math.max(30, Math.min(HASHRATE_WINDOW_MS, now() - first) / 1000);
     const hashrate = new Map<string, number>();
     const workers = new Map<string, Set<string>>();
     for (const s of recent) {
-      hashrate.set(
-        s.address,
-        (hashrate.get(s.address) ?? 0) + Number(s.weight) / (HASHRATE_WINDOW_MS / 1000),
-      );
+      hashrate.set(s.address, (hashrate.get(s.address) ?? 0) + Number(s.weight) / seconds);
       const set = workers.get(s.address) ?? new Set<string>();
       set.add(s.worker);
       workers.set(s.address, set);

@@ -110,9 +110,10 @@ export class PoolStore {
       recentShares: db.prepare<[], { address: string; weight: string }>(
         'SELECT address, weight FROM shares ORDER BY id DESC',
       ),
-      sharesSince: db.prepare<[number], { address: string; worker: string; weight: string; created_ms: number }>(
-        'SELECT address, worker, weight, created_ms FROM shares WHERE created_ms >= ?',
-      ),
+      sharesSince: db.prepare<
+        [number],
+        { address: string; worker: string; weight: string; created_ms: number }
+      >('SELECT address, worker, weight, created_ms FROM shares WHERE created_ms >= ?'),
       shareCounts: db.prepare<[], { address: string; n: number }>(
         'SELECT address, COUNT(*) AS n FROM shares GROUP BY address',
       ),
