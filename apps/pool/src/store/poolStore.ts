@@ -209,10 +209,13 @@ export class PoolStore {
       yield { address: row.address, weight: BigInt(row.weight) };
   }
 
-  sharesSince(ms: number): Array<{ address: string; worker: string; weight: bigint }> {
-    return this.stmt.sharesSince
-      .all(ms)
-      .map((r) => ({ address: r.address, worker: r.worker, weight: BigInt(r.weight) }));
+  sharesSince(ms: number): Array<{ address: string; worker: string; weight: bigint; createdMs: number }> {
+    return this.stmt.sharesSince.all(ms).map((r) => ({
+      address: r.address,
+      worker: r.worker,
+      weight: BigInt(r.weight),
+      createdMs: r.created_ms,
+    }));
   }
 
   shareCounts(): Map<string, number> {
