@@ -215,9 +215,8 @@ try {
     },
   );
   await waitUp(`${POOL_API}/api/stats`, 'the pool');
-  addresses.forEach((address, i) =>
-    supervise(`miner${i + 1}`, [
-      app('miner'),
+  for (const [i, address] of addresses.entries()) {
+    const argv = [
       '--mode',
       'pool',
       '--host',
@@ -226,11 +225,9 @@ try {
       address,
       '--worker',
       `rig${i + 1}`,
-      '--threads',
-      threads,
-      '--quiet',
-    ]),
-  );
+    ];
+    supervise(`miner${i + 1}`, [app('miner'), ...argv, '--threads', threads, '--quiet']);
+  }
   if (flag('--solo')) {
     const soloAddress = minerAddress(minersCount + 1);
     supervise('solo', [
