@@ -185,3 +185,173 @@ export async function mineBlocks(nodeUrl: string, address: string, count: number
   }
   return hashes;
 }
+
+/** A miner CLI process (built), mining through a pool or against a node. */
+export function startMinerProcess(options: {
+  mode: 'pool' | 'solo';
+  hostPort: string;
+  address: string;
+  worker?: string;
+  threads?: number;
+  engine?: string;
+}): { child: ChildProcess; stop(): Promise<void>; kill(): Promise<void> } {
+  const args = [
+    appMain('miner'),
+    '--mode',
+    options.mode,
+    '--host',
+    options.hostPort,
+    '--address',
+    options.address,
+    '--threads',
+    String(options.threads ?? 1),
+    '--quiet',
+  ];
+  if (options.worker) args.push('--worker', options.worker);
+  if (options.engine) args.push('--engine', options.engine);
+  const child = spawn(process.execPath, args, { stdio: 'ignore' });
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  };
+  return { child, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+}
+
+interface BlockJson {
+  hash: string;
+  height: number;
+  version: number;
+  prevHash: string;
+  merkleRoot: string;
+  time: number;
+  bits: string;
+  nonce: number;
+  txs: Array<{ hex: string }>;
+}
+
+/** The active chain of a node, every block, oldest first (fetched in pages of 100). */
+export async function fetchChain(nodeUrl: string): Promise<BlockJson[]> {
+  const out: BlockJson[] = [];
+  for (let from = 0; ; from += 100) {
+    const page = (await (await fetch(`${nodeUrl}/blocks?from=${from}&limit=100`)).json()) as {
+      blocks: BlockJson[];
+      height: number;
+    };
+    out.push(...page.blocks);
+    if (from + 100 > page.height) break;
+  }
+  return out;
+}
+
+export interface LedgerAudit {
+  readonly height: number;
+  readonly tip: string;
+  /** Every account the blocks imply, by address (base units as strings). */
+  readonly accounts: Map<string, { balance: bigint; immature: bigint; nonce: number }>;
+  readonly supply: bigint;
+  readonly subsidies: bigint;
+  /** Amounts paid by `from` to each address in transfers on the chain. */
+  transfersFrom(from: string): Map<string, bigint>;
+  /** txids (display hex) of every transaction on the chain. */
+  readonly txids: Set<string>;
+  /** Hashes of the chain's blocks. */
+  readonly blockHashes: Set<string>;
+}
+
+/**
+ * Replays a node's whole active chain with the consensus library (every block validated again) and
+ * returns the ledger the blocks imply, the total supply and the sum of the subsidies.
+ */
+export async function auditChain(
+  nodeUrl: string,
+  network: 'regtest' | 'devnet' = 'regtest',
+): Promise<LedgerAudit> {
+  const core = await import('@powcoin/core');
+  const params = core.getParams(network);
+  const chain = await fetchChain(nodeUrl);
+  let ledger = core.MemoryLedger.empty();
+  const blocks: Array<ReturnType<typeof core.decodeBlock>> = [];
+  let subsidies = 0n;
+  const transfers: Array<{ from: string; to: string; amount: bigint }> = [];
+  const txids = new Set<string>();
+  for (const b of chain) {
+    const header = {
+      version: b.version,
+      prevHash: core.hexToHash(b.prevHash),
+      merkleRoot: core.hexToHash(b.merkleRoot),
+      time: b.time,
+      bits: Number.parseInt(b.bits, 16),
+      nonce: b.nonce,
+    };
+    const block = { header, txs: b.txs.map((t) => core.decodeTx(core.hexToBytes(t.hex))) };
+    const height = blocks.length;
+    const ancestors = blocks.slice(-32).map((x, i, arr) => ({
+      hash: core.headerHash(x.header),
+      height: height - arr.length + i,
+      time: x.header.time,
+      bits: x.header.bits,
+    }));
+    const maturing = height - params.coinbaseMaturity;
+    ledger = core.applyBlock(ledger, block, {
+      params,
+      height,
+      header: height === 0 ? null : core.headerContextFromAncestors(params, ancestors, 2 ** 32 - 1),
+      maturingCoinbase: maturing >= 0 ? ((blocks[maturing]?.txs[0] as never) ?? null) : null,
+    }).state;
+    blocks.push(block);
+    subsidies += core.blockSubsidy(params, height);
+    for (const tx of block.txs) {
+      txids.add(core.hashToHex(core.txid(tx)));
+      if (tx.kind === 'transfer') {
+        transfers.push({
+          from: core.addressFromPublicKey(params, tx.senderPublicKey),
+          to: core.addressFromHash(params, tx.recipient),
+          amount: tx.amount,
+        });
+      }
+    }
+  }
+  return {
+    height: chain.length - 1,
+    tip: chain[chain.length - 1]?.hash ?? '',
+    accounts: new Map(ledger.entries()),
+    supply: ledger.totalSupply(),
+    subsidies,
+    txids,
+    blockHashes: new Set(chain.map((b) => b.hash)),
+    transfersFrom(from: string) {
+      const out = new Map<string, bigint>();
+      for (const t of transfers) if (t.from === from) out.set(t.to, (out.get(t.to) ?? 0n) + t.amount);
+      return out;
+    },
+  };
+}
+
+/** Checks that a node's stored balances equal what its blocks imply; returns the audit. */
+export async function checkNodeLedger(
+  nodeUrl: string,
+  network: 'regtest' | 'devnet' = 'regtest',
+): Promise<LedgerAudit> {
+  const audit = await auditChain(nodeUrl, network);
+  if (audit.supply !== audit.subsidies)
+    throw new Error(`supply ${audit.supply} is not the sum of subsidies ${audit.subsidies}`);
+  for (const [address, expected] of audit.accounts) {
+    const got = (await (await fetch(`${nodeUrl}/address/${address}?limit=1`)).json()) as {
+      balance: string;
+      immature: string;
+      nonce: number;
+    };
+    if (
+      BigInt(got.balance) !== expected.balance ||
+      BigInt(got.immature) !== expected.immature ||
+      got.nonce !== expected.nonce
+    ) {
+      throw new Error(
+        `node balance of ${address} is ${JSON.stringify(got)}, the blocks imply ${expected.balance}/${expected.immature}/${expected.nonce}`,
+      );
+    }
+  }
+  return audit;
+}
