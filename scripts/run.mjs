@@ -85,6 +85,19 @@ function collectJestTotals(packages) {
   return { passed, failed };
 }
 
+const SUMMARY_FILE = join(root, 'packages', 'system', '.system-summary.jsonl');
+
+/** One line of what the system tests checked (each test appends its counts to SUMMARY_FILE). */
+function systemSummary(file = SUMMARY_FILE) {
+  if (!existsSync(file)) return undefined;
+  const sum = { blocks: 0, payouts: 0, reorgs: 0, kills: 0, fuzz: 0 };
+  for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+    const counts = JSON.parse(line);
+    for (const key of Object.keys(sum)) sum[key] += counts[key] ?? 0;
+  }
+  return `system tests checked: ${sum.blocks} blocks, ${sum.payouts} payouts, ${sum.reorgs} partitions healed, ${sum.kills} kills survived, ${sum.fuzz} fuzz cases`;
+}
+
 function workspacePackagesWithTests() {
   const dirs = [];
   for (const group of ['packages', 'apps']) {
@@ -104,6 +117,7 @@ function test() {
   install();
   const testDirs = workspacePackagesWithTests();
   for (const dir of testDirs) rmSync(join(dir, '.jest-result.json'), { force: true });
+  rmSync(SUMMARY_FILE, { force: true });
 
   const steps = [];
   log('build and typecheck');
@@ -117,6 +131,7 @@ function test() {
   steps.push(['tests', run('pnpm', ['exec', 'turbo', 'run', 'test', '--continue', '--concurrency=1'])]);
 
   const totals = collectJestTotals(testDirs);
+  const system = systemSummary();
   process.stdout.write('\n');
   for (const [name, status] of steps)
     process.stdout.write(`${name}: ${status === 0 ? 'ok' : `FAILED (exit ${status})`}\n`);
