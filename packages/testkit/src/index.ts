@@ -329,29 +329,42 @@ export async function auditChain(
   };
 }
 
-/** Checks that a node's stored balances equal what its blocks imply; returns the audit. */
+/**
+ * Checks that a node's stored balances equal what its blocks imply; returns the audit. While blocks
+ * keep arriving, a comparison is only trusted if the tip did not move during it (up to 50 tries).
+ */
 export async function checkNodeLedger(
   nodeUrl: string,
   network: 'regtest' | 'devnet' = 'regtest',
 ): Promise<LedgerAudit> {
-  const audit = await auditChain(nodeUrl, network);
-  if (audit.supply !== audit.subsidies)
-    throw new Error(`supply ${audit.supply} is not the sum of subsidies ${audit.subsidies}`);
-  for (const [address, expected] of audit.accounts) {
-    const got = (await (await fetch(`${nodeUrl}/address/${address}?limit=1`)).json()) as {
-      balance: string;
-      immature: string;
-      nonce: number;
-    };
-    if (
-      BigInt(got.balance) !== expected.balance ||
-      BigInt(got.immature) !== expected.immature ||
-      got.nonce !== expected.nonce
-    ) {
-      throw new Error(
-        `node balance of ${address} is ${JSON.stringify(got)}, the blocks imply ${expected.balance}/${expected.immature}/${expected.nonce}`,
-      );
+  const tip = async () => ((await (await fetch(`${nodeUrl}/status`)).json()) as { tipHash: string }).tipHash;
+  for (let attempt = 0; ; attempt++) {
+    const before = await tip();
+    const audit = await auditChain(nodeUrl, network);
+    if (audit.supply !== audit.subsidies)
+      throw new Error(`supply ${audit.supply} is not the sum of subsidies ${audit.subsidies}`);
+    let mismatch: string | undefined;
+    for (const [address, expected] of audit.accounts) {
+      const got = (await (await fetch(`${nodeUrl}/address/${address}?limit=1`)).json()) as {
+        balance: string;
+        immature: string;
+        nonce: number;
+      };
+      if (
+        BigInt(got.balance) !== expected.balance ||
+        BigInt(got.immature) !== expected.immature ||
+        got.nonce !== expected.nonce
+      ) {
+        mismatch = `node balance of ${address} is ${got.balance}/${got.immature}/${got.nonce}, the blocks imply ${expected.balance}/${expected.immature}/${expected.nonce}`;
+        break;
+      }
     }
+    const after = await tip();
+    if (after !== before || audit.tip !== before) {
+      if (attempt < 50) continue; // the chain moved while we looked: look again
+      throw new Error('the chain never stood still long enough to audit');
+    }
+    if (mismatch) throw new Error(mismatch);
+    return audit;
   }
-  return audit;
 }
