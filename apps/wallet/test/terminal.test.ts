@@ -72,7 +72,8 @@ describe('the wallet in a real terminal', () => {
       '80',
       '-y',
       '24',
-      `${process.execPath} ${main} --node ${node.url} --keystore ${keystore}`,
+      // a person's terminal: CI=false, or Ink (is-in-ci) would draw only the last frame
+      `env CI=false ${process.execPath} ${main} --node ${node.url} --keystore ${keystore}`,
     );
     await see('Passphrase');
     keys(PASS);

@@ -125,7 +125,12 @@ export class PoolMode {
       const target = difficultyToTarget(this.difficulty);
       const scanJob = createScanJob(encodeHeader(header), target);
       this.work = { scanJob, job, extranonce2: bytesToHex(en2), target };
-      await this.workers.scan(scanJob);
+      try {
+        await this.workers.scan(scanJob);
+      } catch (err) {
+        if (this.stopped) return; // stop() closed the workers under a scan
+        throw err;
+      }
     }
   }
 

@@ -166,7 +166,12 @@ export class SoloMode {
       };
       const scanJob = createScanJob(encodeHeader(header), bitsToTarget(header.bits));
       this.work = { template: t, scanJob, coinbase };
-      await this.workers.scan(scanJob);
+      try {
+        await this.workers.scan(scanJob);
+      } catch (err) {
+        if (this.stopped) return; // stop() closed the workers under a scan
+        throw err;
+      }
     }
   }
 
