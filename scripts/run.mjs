@@ -135,6 +135,7 @@ function test() {
   process.stdout.write('\n');
   for (const [name, status] of steps)
     process.stdout.write(`${name}: ${status === 0 ? 'ok' : `FAILED (exit ${status})`}\n`);
+  if (system) process.stdout.write(`${system}\n`);
   process.stdout.write(`${totals.passed} passed, ${totals.failed} failed\n`);
   const ok = steps.every(([, status]) => status === 0) && totals.failed === 0 && totals.passed > 0;
   process.exit(ok ? 0 : 1);
