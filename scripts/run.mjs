@@ -151,10 +151,10 @@ function start() {
     env,
     stdio: 'inherit',
   });
-  const stop = () => child.kill('SIGTERM');
-  // Ctrl-C reaches the whole process group; the devnet script stops its children and exits
-  process.on('SIGINT', () => undefined);
-  process.on('SIGTERM', stop);
+  // Ctrl-C in a terminal reaches the whole process group; a signal sent to this process alone (by
+  // npm, a supervisor, `timeout`) is passed on. The devnet script stops once, whichever comes first.
+  process.on('SIGINT', () => child.kill('SIGINT'));
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }
 
