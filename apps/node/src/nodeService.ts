@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import { type Block, type ChainParams, hashToHex, type Transaction, txid } from '@powcoin/core';
+import type { Block, ChainParams, Transaction } from '@powcoin/core';
 import { Chain, type SubmitResult } from './chain/chain.js';
 import { Mempool } from './mempool/mempool.js';
 import { ChainStore } from './store/chainStore.js';
@@ -56,10 +56,5 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
 
   close(): void {
     this.store.close();
-  }
-
-  /** txid in display hex. */
-  static txidOf(tx: Transaction): string {
-    return hashToHex(txid(tx));
   }
 }

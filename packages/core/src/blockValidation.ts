@@ -81,8 +81,17 @@ export function validateBlockBody(block: Block, params: ChainParams, height: num
   return ids;
 }
 
-/** The ledger rules of a block, assuming a valid body: maturation, transfers, coinbase value. */
-function computeChanges(view: LedgerView, block: Block, ctx: BlockContext): UndoRecord {
+/**
+ * The ledger rules of a block (maturation, transfers, coinbase value) for a block whose header and
+ * body already passed `validateHeader` and `validateBlockBody` (a node checks those once, when it
+ * stores the block, and applies only these rules when the block joins the active chain).
+ * Returns the undo record; nothing is written.
+ */
+export function applyLedgerRules(
+  view: LedgerView,
+  block: Block,
+  ctx: Omit<BlockContext, 'header'>,
+): UndoRecord {
   const { params, height } = ctx;
   const overlay = new LedgerOverlay(view);
   const maturingHeight = height - params.coinbaseMaturity;
@@ -125,7 +134,7 @@ export function validateBlock(view: LedgerView, block: Block, ctx: BlockContext)
     throw new RangeError('only the genesis block is applied without a header context');
   }
   validateBlockBody(block, ctx.params, ctx.height);
-  return computeChanges(view, block, ctx);
+  return applyLedgerRules(view, block, ctx);
 }
 
 /** `validateBlock` on an in-memory ledger: the new ledger plus the undo record. */

@@ -2,6 +2,7 @@ import {
   type AncestorHeader,
   addressFromHash,
   addressFromPublicKey,
+  applyLedgerRules,
   type Block,
   type BlockHeader,
   type ChainEntry,
@@ -23,7 +24,6 @@ import {
   planReorg,
   type TransferTx,
   txid,
-  validateBlock,
   validateBlockBody,
   validateHeader,
 } from '@powcoin/core';
@@ -87,7 +87,7 @@ export class Chain {
         header: encodeHeader(block.header),
       });
       this.store.putBlock(hash, encodeBlock(block));
-      this.connect(block, hash, 0, Math.floor(Date.now() / 1000));
+      this.connect(block, hash, 0);
     });
   }
 
@@ -161,7 +161,7 @@ export class Chain {
     if (!isBetterTip(entryOf(row), current)) {
       return { hash, height, status: 'side', disconnected: [], connected: [] };
     }
-    const { disconnected, connected } = this.reorganize(current, entryOf(row), now);
+    const { disconnected, connected } = this.reorganize(current, entryOf(row));
     return { hash, height, status: 'tip', disconnected, connected };
   }
 
@@ -265,11 +265,7 @@ export class Chain {
    * invalid against the ledger, the transaction rolls back, the block and its descendants are
    * marked invalid, and the error is rethrown: the active chain stays where it was.
    */
-  private reorganize(
-    from: ChainEntry,
-    to: ChainEntry,
-    now: number,
-  ): { disconnected: Block[]; connected: string[] } {
+  private reorganize(from: ChainEntry, to: ChainEntry): { disconnected: Block[]; connected: string[] } {
     const plan = planReorg(from, to, (h) => {
       const row = this.store.getHeader(h);
       return row ? entryOf(row) : undefined;
@@ -283,7 +279,7 @@ export class Chain {
           failing = entry.hash;
           const block = this.getBlock(entry.hash);
           if (!block) throw new Error(`block ${entry.hash} is indexed but not stored`);
-          this.connect(block, entry.hash, entry.height, now);
+          this.connect(block, entry.hash, entry.height);
         }
         return { disconnected, connected: plan.connect.map((e) => e.hash) };
       });
@@ -296,17 +292,18 @@ export class Chain {
     }
   }
 
-  /** Applies a block on the active tip: ledger, undo record, indexes. Call inside a transaction. */
-  private connect(block: Block, hash: string, height: number, now: number): void {
-    const parentRow = height > 0 ? this.store.getHeader(hashToHex(block.header.prevHash)) : undefined;
+  /**
+   * Applies a block on the active tip: ledger, undo record, indexes. Call inside a transaction.
+   * Its header and body were checked when it was stored (submitBlock), so only the ledger rules run here.
+   */
+  private connect(block: Block, hash: string, height: number): void {
     const maturingHeight = height - this.params.coinbaseMaturity;
     const maturingHash = maturingHeight >= 0 ? this.store.mainHashAt(maturingHeight) : undefined;
     const maturing =
       maturingHash === undefined ? null : ((this.getBlock(maturingHash)?.txs[0] as CoinbaseTx) ?? null);
-    const undo = validateBlock(this.store, block, {
+    const undo = applyLedgerRules(this.store, block, {
       params: this.params,
       height,
-      header: parentRow ? headerContextFromAncestors(this.params, this.ancestors(parentRow), now) : null,
       maturingCoinbase: maturing,
       isSignatureVerified: this.options.isSignatureVerified,
     });
