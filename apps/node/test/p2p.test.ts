@@ -30,6 +30,12 @@ afterEach(async () => {
 
 const tipOf = (n: TestNode) => n.service.chain.tip();
 const ledgerOf = (n: TestNode) => [...n.service.store.allAccounts()];
+const blockHexAt = (n: TestNode, height: number) =>
+  bytesToHex(
+    encodeBlock(
+      n.service.chain.getBlockAt(height) as NonNullable<ReturnType<typeof n.service.chain.getBlockAt>>,
+    ),
+  );
 
 async function connect(from: TestNode, to: TestNode): Promise<void> {
   const res = await from.call('POST', '/peers', { url: to.base });
@@ -83,6 +89,31 @@ describe('peers, gossip and sync', () => {
     expect(ledgerOf(a)).toEqual(ledgerOf(b));
     // a's five blocks are gone from its ledger: only key 3 mined on the winning chain
     expect(a.service.store.getAccount(addressFromHash(params, testKey(0).hash)).immature).toBe(0n);
+  });
+
+  it('equal-work tips: each node keeps the block it saw first until more work settles it', async () => {
+    const [a, b] = [await node(), await node()];
+    for (let i = 0; i < 3; i++) await a.mine();
+    for (let h = 1; h <= 3; h++) {
+      expect((await b.call('POST', '/blocks', { hex: blockHexAt(a, h) })).status).toBe(201);
+    }
+    // apart, each mines one block of equal work on the shared tip
+    await a.mine();
+    await b.mine(addressFromHash(params, testKey(4).hash));
+    const [ta, tb] = [tipOf(a), tipOf(b)];
+    expect([ta.height, tb.height]).toEqual([4, 4]);
+    expect(ta.hash).not.toBe(tb.hash);
+    // connected, neither switches: a tie keeps the first-seen tip, so nodes do not flap
+    await connect(b, a);
+    await waitFor('connected', () => a.p2p.connectedCount === 1 && b.p2p.connectedCount === 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(tipOf(a).hash).toBe(ta.hash);
+    expect(tipOf(b).hash).toBe(tb.hash);
+    // one more block on a's side settles it: b fetches a's branch and reorganises onto it
+    await a.mine();
+    await waitFor("b on a's chain", () => tipOf(b).hash === tipOf(a).hash);
+    expect(tipOf(b).height).toBe(5);
+    expect(ledgerOf(b)).toEqual(ledgerOf(a));
   });
 
   it('a node restarted from its data dir continues and catches up', async () => {

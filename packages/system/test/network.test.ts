@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   checkNodeLedger,
   freePort,
+  mineBlocks,
   startMinerProcess,
   startNodeProcess,
   startPoolProcess,
@@ -69,11 +70,15 @@ describe('several nodes: a pool on one, a solo miner on another, a third syncing
       poolMiner.child.kill('SIGTERM');
       soloMiner.child.kill('SIGTERM');
       await Promise.all([poolMiner.stop(), soloMiner.stop()]);
+      // The last blocks the two miners found may tie: two tips of equal work, each node keeping
+      // the one it saw first (as Bitcoin does). Only more work settles a tie, so one more block
+      // is mined on A; every node must then move onto A's chain, reorganising if it held the other.
+      const [decider] = await mineBlocks(a.url, addressOf(13), 1);
       await waitFor(
-        'quiet and converged',
+        'quiet and converged on the tie-breaking block',
         async () => {
           const tips = await Promise.all([a, b, c].map((n) => tipOf(n.url)));
-          return tips[0] === tips[1] && tips[1] === tips[2];
+          return tips.every((t) => t === decider);
         },
         30_000,
       );
