@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { isNetworkName, type NetworkName, parseCoins } from '@powcoin/core';
 import type { PayoutScheme } from './accounting/accounting.js';
 import { percentToBasisPoints } from './accounting/split.js';
+import type { StratumLimits } from './stratum/server.js';
 import type { VardiffOptions } from './stratum/vardiff.js';
 
 /** Runtime settings of a pool (consensus constants come from core's params). */
@@ -22,6 +23,8 @@ export interface PoolConfig {
   readonly startDifficulty: number;
   readonly vardiff: VardiffOptions;
   readonly templateRefreshMs: number;
+  /** Bounds on each Stratum connection and on the server as a whole. */
+  readonly limits: StratumLimits;
   readonly extranonce1Size: number;
   readonly extranonce2Size: number;
   /** First extranonce1 (tests fix it to replay a recorded session); random when absent. */
@@ -49,6 +52,10 @@ export interface PoolFlags {
   minDifficulty?: string;
   retargetSeconds?: string;
   templateRefreshMs?: string;
+  idleSeconds?: string;
+  maxConnections?: string;
+  banAfterInvalid?: string;
+  banSeconds?: string;
 }
 
 function port(text: string | undefined, fallback: number, flag: string): number {
@@ -64,6 +71,13 @@ function positive(text: string | undefined, fallback: number, flag: string): num
   if (!/^[0-9.eE+-]+$/.test(text) || !Number.isFinite(n) || n <= 0)
     throw new RangeError(`${flag} must be a positive number, got "${text}"`);
   return n;
+}
+
+function whole(text: string | undefined, fallback: number, flag: string, max: number): number {
+  if (text === undefined) return fallback;
+  if (!/^[0-9]{1,9}$/.test(text) || Number(text) < 1 || Number(text) > max)
+    throw new RangeError(`${flag} must be a whole number 1..${max}, got "${text}"`);
+  return Number(text);
 }
 
 /** Builds a checked config from flags; every bad value is a RangeError naming its flag. */
@@ -118,6 +132,14 @@ export function createConfig(flags: PoolFlags = {}): PoolConfig {
       maxDifficulty: 2 ** 32,
     },
     templateRefreshMs: positive(flags.templateRefreshMs, 5000, '--template-refresh-ms'),
+    limits: {
+      maxLineBytes: 8192,
+      maxMessagesPerSecond: 100,
+      idleSeconds: whole(flags.idleSeconds, 600, '--idle-seconds', 86_400),
+      maxConnections: whole(flags.maxConnections, 1024, '--max-connections', 100_000),
+      banAfterInvalid: whole(flags.banAfterInvalid, 20, '--ban-after-invalid', 1_000_000),
+      banSeconds: whole(flags.banSeconds, 600, '--ban-seconds', 86_400 * 7),
+    },
     extranonce1Size: 4,
     extranonce2Size: 4,
   };

@@ -36,6 +36,13 @@ const program = new Command()
     '--template-refresh-ms <ms>',
     'at most one template refresh for new transactions per this interval (default 5000)',
   )
+  .option('--idle-seconds <s>', 'close a connection silent for this long (default 600)')
+  .option('--max-connections <n>', 'Stratum connections at most (default 1024)')
+  .option(
+    '--ban-after-invalid <n>',
+    'ban an address once its invalid shares reach this and outnumber its valid ones (default 20)',
+  )
+  .option('--ban-seconds <s>', 'how long a ban lasts (default 600)')
   .showHelpAfterError()
   .parse();
 

@@ -179,6 +179,51 @@ describe('Stratum v1 session', () => {
     }
   });
 
+  it('closes a silent connection after --idle-seconds and keeps one that talks', async () => {
+    const idle = await startPool(node.url, { idleSeconds: '1' });
+    const silent = await StratumClient.connect(idle.pool.port);
+    const talker = await StratumClient.connect(idle.pool.port);
+    try {
+      await silent.subscribe();
+      await talker.subscribe();
+      for (let i = 0; i < 8; i++) {
+        await new Promise((r) => setTimeout(r, 300));
+        expect((await talker.call('mining.suggest_difficulty', [0.5])).error).toBeNull();
+      }
+      expect(silent.closed).toBe(true);
+      expect(talker.closed).toBe(false);
+      expect(idle.pool.stratum.connections).toBe(1);
+    } finally {
+      silent.close();
+      talker.close();
+      await idle.stop();
+    }
+  });
+
+  it('refuses connections beyond --max-connections and takes new ones once a slot frees', async () => {
+    const capped = await startPool(node.url, { maxConnections: '2' });
+    const clients = [
+      await StratumClient.connect(capped.pool.port),
+      await StratumClient.connect(capped.pool.port),
+    ];
+    try {
+      for (const c of clients) expect((await c.subscribe()).error).toBeNull();
+      const third = await StratumClient.connect(capped.pool.port);
+      clients.push(third);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(third.closed).toBe(true);
+      clients[0]?.close();
+      await new Promise((r) => setTimeout(r, 200));
+      const fourth = await StratumClient.connect(capped.pool.port);
+      clients.push(fourth);
+      expect((await fourth.subscribe()).error).toBeNull();
+      expect(fourth.closed).toBe(false);
+    } finally {
+      for (const c of clients) c.close();
+      await capped.stop();
+    }
+  });
+
   it('tells miners to reconnect when it shuts down', async () => {
     await ready();
     const stopping = harness.stop();

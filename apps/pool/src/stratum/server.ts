@@ -83,7 +83,9 @@ export class StratumServer {
     jobs.on('job', (job, clean) => {
       for (const s of this.sessions) if (s.subscribed) this.sendJob(s, job, clean);
     });
-    this.idleTimer = setInterval(() => this.closeIdle(), 5000);
+    // sweep often enough that an idle connection outlives its limit by at most half of it
+    const sweepMs = Math.min(5000, (options.limits.idleSeconds * 1000) / 2);
+    this.idleTimer = setInterval(() => this.closeIdle(), sweepMs);
     this.idleTimer.unref();
   }
 
