@@ -1,5 +1,5 @@
 import { type Account, EMPTY_ACCOUNT, type LedgerView } from '@powcoin/core';
-import Database from 'better-sqlite3';
+import { SqliteFile } from '@powcoin/sqlite';
 import { MempoolStore } from './mempoolStore.js';
 import { workToHex } from './records.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
@@ -46,23 +46,15 @@ function headerFromRaw(r: RawHeaderRow): HeaderRow {
  * write; WAL with synchronous=FULL, so a committed transaction survives `kill -9` and power loss.
  * Nothing here holds the chain in memory: every read is an indexed lookup.
  */
-export class ChainStore implements LedgerView {
-  private readonly db: Database.Database;
+export class ChainStore extends SqliteFile implements LedgerView {
   private readonly stmt;
   /** The mempool table, in the same database so block and mempool changes commit together. */
   readonly mempool: MempoolStore;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.exec(SCHEMA_SQL);
+    super(file, { schemaSql: SCHEMA_SQL, schemaVersion: SCHEMA_VERSION, owner: 'node' });
     const db = this.db;
     this.stmt = {
-      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-      setMeta: db.prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      ),
       getHeader: db.prepare<[string], RawHeaderRow>('SELECT * FROM headers WHERE hash = ?'),
       putHeader: db.prepare(
         'INSERT INTO headers (hash, prev_hash, height, chain_work, time, bits, header) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -111,29 +103,6 @@ export class ChainStore implements LedgerView {
       ),
     };
     this.mempool = new MempoolStore(db);
-    const version = this.getMeta('schema_version');
-    if (version === undefined) this.setMeta('schema_version', String(SCHEMA_VERSION));
-    else if (version !== String(SCHEMA_VERSION)) {
-      this.db.close();
-      throw new Error(`data dir holds schema version ${version}, this node reads ${SCHEMA_VERSION}`);
-    }
-  }
-
-  /** Runs `fn` as one atomic write: all of it is committed, or none of it. */
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
-  close(): void {
-    this.db.close();
-  }
-
-  getMeta(key: string): string | undefined {
-    return this.stmt.getMeta.get(key)?.value;
-  }
-
-  setMeta(key: string, value: string): void {
-    this.stmt.setMeta.run(key, value);
   }
 
   getHeader(hash: string): HeaderRow | undefined {

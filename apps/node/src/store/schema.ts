@@ -5,11 +5,6 @@
 export const SCHEMA_VERSION = 1;
 
 export const SCHEMA_SQL = `
-CREATE TABLE IF NOT EXISTS meta (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-) STRICT;
-
 -- Every header seen with a valid proof of work and a known parent, on any branch.
 CREATE TABLE IF NOT EXISTS headers (
   hash TEXT PRIMARY KEY,

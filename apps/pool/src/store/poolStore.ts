@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { POOL_SCHEMA_SQL } from './schema.js';
+import { SqliteFile } from '@powcoin/sqlite';
+import { POOL_SCHEMA_SQL, POOL_SCHEMA_VERSION } from './schema.js';
 
 export type BlockStatus = 'submitted' | 'pending' | 'matured' | 'orphaned' | 'rejected';
 export type PayoutStatus = 'signed' | 'sent' | 'confirmed';
@@ -85,21 +85,13 @@ const payoutFromRaw = (r: RawPayout): PayoutRow => ({
  * The pool's durable state (SQLite, WAL, synchronous=FULL): shares, rounds, found blocks, credits,
  * balances and payouts. A committed write survives `kill -9`; `transaction()` groups writes.
  */
-export class PoolStore {
-  private readonly db: Database.Database;
+export class PoolStore extends SqliteFile {
   private readonly stmt;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.exec(POOL_SCHEMA_SQL);
+    super(file, { schemaSql: POOL_SCHEMA_SQL, schemaVersion: POOL_SCHEMA_VERSION, owner: 'pool' });
     const db = this.db;
     this.stmt = {
-      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-      setMeta: db.prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      ),
       putShare: db.prepare(
         'INSERT INTO shares (round, address, worker, weight, height, hash, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -151,22 +143,6 @@ export class PoolStore {
         'SELECT address, CAST(SUM(CAST(amount AS INTEGER)) AS TEXT) AS total FROM payouts GROUP BY address',
       ),
     };
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
-  close(): void {
-    this.db.close();
-  }
-
-  getMeta(key: string): string | undefined {
-    return this.stmt.getMeta.get(key)?.value;
-  }
-
-  setMeta(key: string, value: string): void {
-    this.stmt.setMeta.run(key, value);
   }
 
   /** The current round: shares since the pool's last accepted block. */

@@ -2,9 +2,9 @@
  * The pool's SQLite schema. Amounts and share weights are decimal TEXT (bigint), never REAL.
  * A share's weight is its difficulty in units of 2^-32 (difficulty 1 = 4294967296), an exact integer.
  */
-export const POOL_SCHEMA_SQL = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+export const POOL_SCHEMA_VERSION = 1;
 
+export const POOL_SCHEMA_SQL = `
 -- Every accepted share, written before the miner hears "true".
 CREATE TABLE IF NOT EXISTS shares (
   id INTEGER PRIMARY KEY,

@@ -1,0 +1,64 @@
+import Database from 'better-sqlite3';
+
+export interface SqliteFileOptions {
+  /** `CREATE TABLE IF NOT EXISTS …` statements of the owner's tables (the meta table is ours). */
+  readonly schemaSql: string;
+  /** The layout version the owner reads; a file written by another version is refused. */
+  readonly schemaVersion: number;
+  /** Who reads the file, for the error message ("node", "pool"). */
+  readonly owner: string;
+}
+
+/**
+ * A SQLite file holding a server's durable state, as the node and the pool keep theirs: WAL with
+ * synchronous=FULL, so a committed transaction survives `kill -9` and power loss; a `meta`
+ * key-value table; and a schema version written on creation and checked on every open.
+ */
+export class SqliteFile {
+  protected readonly db: Database.Database;
+  private readonly metaGet: Database.Statement<[string], { value: string }>;
+  private readonly metaSet: Database.Statement<[string, string]>;
+
+  constructor(file: string, options: SqliteFileOptions) {
+    this.db = new Database(file);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT');
+      this.metaGet = this.db.prepare('SELECT value FROM meta WHERE key = ?');
+      this.metaSet = this.db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      );
+      const version = this.getMeta('schema_version');
+      if (version !== undefined && version !== String(options.schemaVersion)) {
+        throw new Error(
+          `${file} holds schema version ${version}; this ${options.owner} reads version ${options.schemaVersion}`,
+        );
+      }
+      this.db.transaction(() => {
+        this.db.exec(options.schemaSql);
+        if (version === undefined) this.setMeta('schema_version', String(options.schemaVersion));
+      })();
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+  }
+
+  /** Runs `fn` as one atomic write: all of it is committed, or none of it. Nests as savepoints. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.metaGet.get(key)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.metaSet.run(key, value);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteFile } from '../src/index.js';
+
+const schema = 'CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;';
+
+class Items extends SqliteFile {
+  constructor(file: string, schemaVersion = 1) {
+    super(file, { schemaSql: schema, schemaVersion, owner: 'test' });
+  }
+  add(name: string): void {
+    this.db.prepare('INSERT INTO items (name) VALUES (?)').run(name);
+  }
+  names(): string[] {
+    return this.db
+      .prepare<[], { name: string }>('SELECT name FROM items ORDER BY id')
+      .all()
+      .map((r) => r.name);
+  }
+  pragma(name: string): unknown {
+    return this.db.pragma(name, { simple: true });
+  }
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'powcoin-sqlite-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('SqliteFile', () => {
+  it('opens in WAL with synchronous=FULL and records its schema version', () => {
+    const file = join(dir, 'a.sqlite');
+    const items = new Items(file, 3);
+    expect(items.pragma('journal_mode')).toBe('wal');
+    expect(items.pragma('synchronous')).toBe(2); // FULL
+    expect(items.getMeta('schema_version')).toBe('3');
+    items.setMeta('k', 'v1');
+    items.setMeta('k', 'v2');
+    expect(items.getMeta('k')).toBe('v2');
+    expect(items.getMeta('missing')).toBeUndefined();
+    items.close();
+    items.close(); // twice is harmless
+  });
+
+  it('refuses a file of another schema version and leaves it untouched', () => {
+    const file = join(dir, 'b.sqlite');
+    const v1 = new Items(file, 1);
+    v1.add('kept');
+    v1.close();
+    expect(() => new Items(file, 2)).toThrow(/holds schema version 1; this test reads version 2/);
+    const again = new Items(file, 1);
+    expect(again.names()).toEqual(['kept']);
+    expect(again.getMeta('schema_version')).toBe('1');
+    again.close();
+  });
+
+  it('commits a transaction whole or not at all', () => {
+    const items = new Items(join(dir, 'c.sqlite'));
+    items.transaction(() => {
+      items.add('one');
+      items.add('two');
+    });
+    expect(() =>
+      items.transaction(() => {
+        items.add('three');
+        throw new Error('half way');
+      }),
+    ).toThrow('half way');
+    expect(items.names()).toEqual(['one', 'two']);
+    items.close();
+  });
+
+  it('keeps a committed write when the process is killed right after it', () => {
+    const file = join(dir, 'd.sqlite');
+    // a child process commits, then kills itself with SIGKILL before any orderly close
+    const script = `
+      import { SqliteFile } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)};
+      const f = new SqliteFile(${JSON.stringify(file)}, { schemaSql: ${JSON.stringify(schema)}, schemaVersion: 1, owner: 'child' });
+      f.transaction(() => f.setMeta('acknowledged', 'yes'));
+      process.kill(process.pid, 'SIGKILL');
+    `;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(child.signal).toBe('SIGKILL');
+    const reopened = new Items(file);
+    expect(reopened.getMeta('acknowledged')).toBe('yes');
+    reopened.close();
+  });
+});
