@@ -4,10 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Block, bytesToHex, encodeBlock, REGTEST } from '@powcoin/core';
+import { waitFor } from '@powcoin/testkit';
 import { Chain } from '../src/chain/chain.js';
 import { ChainStore } from '../src/store/chainStore.js';
 import { buildBlock, replayLedger } from './helpers/blocks.js';
-import { waitFor } from './helpers/wait.js';
 
 const KILLS = 6;
 const appDir = new URL('..', import.meta.url).pathname;

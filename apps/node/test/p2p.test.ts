@@ -10,10 +10,10 @@ import {
   headerHash,
   REGTEST,
 } from '@powcoin/core';
+import { waitFor } from '@powcoin/testkit';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { buildBlock, testKey } from './helpers/blocks.js';
 import { startTestNode, type TestNode } from './helpers/server.js';
-import { waitFor } from './helpers/wait.js';
 
 const params = REGTEST;
 const nodes: TestNode[] = [];

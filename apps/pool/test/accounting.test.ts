@@ -1,5 +1,5 @@
 import { addressFromHash, COIN, hash160, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
-import { type NodeProcess, startNodeProcess } from './helpers/nodeProcess.js';
+import { type Service, startNodeProcess } from '@powcoin/testkit';
 import { keyOf, startPool } from './helpers/poolHarness.js';
 import { StratumClient } from './helpers/stratumClient.js';
 
@@ -9,7 +9,7 @@ const A = addressOf(1);
 const B = addressOf(2);
 const C = addressOf(3);
 
-let node: NodeProcess;
+let node: Service;
 beforeEach(async () => {
   node = await startNodeProcess();
 });

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addressFromHash, hash160, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
+import { freePort, type Service, startNodeProcess } from '@powcoin/testkit';
 import { PoolStore } from '../src/store/poolStore.js';
-import { freePort, type NodeProcess, startNodeProcess } from './helpers/nodeProcess.js';
 import { keyOf } from './helpers/poolHarness.js';
 import { StratumClient } from './helpers/stratumClient.js';
 
@@ -70,7 +70,7 @@ async function mineFor(clients: StratumClient[], untilMs: number): Promise<strin
 }
 
 describe('kill -9 of the pool while miners mine and payouts run', () => {
-  let node: NodeProcess;
+  let node: Service;
   beforeAll(async () => {
     node = await startNodeProcess();
   });

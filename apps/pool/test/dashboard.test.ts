@@ -1,15 +1,15 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addressFromHash, hash160, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
+import { type Service, startNodeProcess } from '@powcoin/testkit';
 import { createDashboardApp } from '../src/dashboard/app.js';
-import { type NodeProcess, startNodeProcess } from './helpers/nodeProcess.js';
 import { keyOf, startPool } from './helpers/poolHarness.js';
 import { StratumClient } from './helpers/stratumClient.js';
 
 const A = addressFromHash(REGTEST, hash160(publicKeyFromPrivate(keyOf(1))));
 
 describe('dashboard JSON API', () => {
-  let node: NodeProcess;
+  let node: Service;
   beforeAll(async () => {
     node = await startNodeProcess();
   });

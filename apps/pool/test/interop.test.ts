@@ -1,6 +1,6 @@
 import { addressFromHash, hash160, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
+import { type Service, startNodeProcess } from '@powcoin/testkit';
 import stratumClient from 'stratum-client';
-import { type NodeProcess, startNodeProcess } from './helpers/nodeProcess.js';
 import { keyOf, startPool } from './helpers/poolHarness.js';
 import { type FoundShare, StratumClient } from './helpers/stratumClient.js';
 
@@ -22,7 +22,7 @@ type Event =
   | { kind: 'submitted'; ok: boolean; error: unknown };
 
 describe('a third-party Stratum client (npm stratum-client, unchanged)', () => {
-  let node: NodeProcess;
+  let node: Service;
   beforeAll(async () => {
     node = await startNodeProcess();
   });

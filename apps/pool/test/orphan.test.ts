@@ -12,7 +12,7 @@ import {
   publicKeyFromPrivate,
   REGTEST,
 } from '@powcoin/core';
-import { type NodeProcess, startNodeProcess } from './helpers/nodeProcess.js';
+import { type Service, startNodeProcess } from '@powcoin/testkit';
 import { keyOf, startPool } from './helpers/poolHarness.js';
 import { StratumClient } from './helpers/stratumClient.js';
 
@@ -50,7 +50,7 @@ async function postRivalBlock(
 }
 
 describe('a block orphaned by a reorg', () => {
-  let node: NodeProcess;
+  let node: Service;
   beforeAll(async () => {
     node = await startNodeProcess();
   });

@@ -1,11 +1,11 @@
 import { addressFromHash, hash160, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
-import { type NodeProcess, startNodeProcess } from './helpers/nodeProcess.js';
+import { type Service, startNodeProcess } from '@powcoin/testkit';
 import { keyOf, startPool } from './helpers/poolHarness.js';
 import { StratumClient } from './helpers/stratumClient.js';
 
 const params = REGTEST;
 const addressOf = (i: number) => addressFromHash(params, hash160(publicKeyFromPrivate(keyOf(i))));
-let node: NodeProcess;
+let node: Service;
 let harness: Awaited<ReturnType<typeof startPool>>;
 let miner: StratumClient;
 

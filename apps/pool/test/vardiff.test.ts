@@ -1,6 +1,6 @@
 import { addressFromHash, hash160, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
+import { type Service, startNodeProcess } from '@powcoin/testkit';
 import { Vardiff } from '../src/stratum/vardiff.js';
-import { type NodeProcess, startNodeProcess } from './helpers/nodeProcess.js';
 import { keyOf, startPool } from './helpers/poolHarness.js';
 import { StratumClient } from './helpers/stratumClient.js';
 
@@ -29,7 +29,7 @@ describe('Vardiff rule', () => {
 });
 
 describe('vardiff on the wire', () => {
-  let node: NodeProcess;
+  let node: Service;
   beforeAll(async () => {
     node = await startNodeProcess();
   });
