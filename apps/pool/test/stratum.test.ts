@@ -1,5 +1,5 @@
 import { addressFromHash, hash160, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
-import { type Service, startNodeProcess } from '@powcoin/testkit';
+import { type Service, startNodeProcess, waitFor } from '@powcoin/testkit';
 import { keyOf, startPool } from './helpers/poolHarness.js';
 import { StratumClient } from './helpers/stratumClient.js';
 
@@ -145,8 +145,7 @@ describe('Stratum v1 session', () => {
     expect((await miner.waitFor((m) => m.error && m.id === null && m !== miner.lines[0])).error[0]).toBe(20);
     await miner.subscribe();
     miner.sendRaw('x'.repeat(20_000));
-    await new Promise((r) => setTimeout(r, 300));
-    expect(miner.closed).toBe(true);
+    await waitFor('the pool to close the connection', () => miner.closed, 5000);
     const again = await StratumClient.connect(harness.pool.port);
     expect((await again.subscribe()).error).toBeNull();
     again.close();
@@ -159,20 +158,17 @@ describe('Stratum v1 session', () => {
       miner.sendRaw(
         `${JSON.stringify({ id: 100 + i, method: 'mining.submit', params: [worker, s.jobId, 'zz', s.ntime, s.nonce] })}\n`,
       );
-    await new Promise((r) => setTimeout(r, 300));
-    expect(miner.closed).toBe(true);
+    await waitFor('the pool to close the connection', () => miner.closed, 5000);
     // banned for a while: new connections from the address are closed at once
     const again = await StratumClient.connect(harness.pool.port).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(again === undefined || again.closed).toBe(true);
+    await waitFor('the banned address to be cut off', () => again === undefined || again.closed, 5000);
     again?.close();
 
     const flood = await startPool(node.url);
     const fast = await StratumClient.connect(flood.pool.port);
     try {
       for (let i = 0; i < 150; i++) fast.sendRaw('{"id":1,"method":"mining.nothing","params":[]}\n');
-      await new Promise((r) => setTimeout(r, 300));
-      expect(fast.closed).toBe(true);
+      await waitFor('the flooding client to be cut off', () => fast.closed, 5000);
     } finally {
       fast.close();
       await flood.stop();
@@ -186,11 +182,14 @@ describe('Stratum v1 session', () => {
     try {
       await silent.subscribe();
       await talker.subscribe();
-      for (let i = 0; i < 8; i++) {
-        await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      // the talker speaks every 200 ms while the silent one waits to be dropped
+      while (!silent.closed && Date.now() - started < 10_000) {
+        await new Promise((r) => setTimeout(r, 200));
         expect((await talker.call('mining.suggest_difficulty', [0.5])).error).toBeNull();
       }
       expect(silent.closed).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
       expect(talker.closed).toBe(false);
       expect(idle.pool.stratum.connections).toBe(1);
     } finally {
@@ -210,10 +209,9 @@ describe('Stratum v1 session', () => {
       for (const c of clients) expect((await c.subscribe()).error).toBeNull();
       const third = await StratumClient.connect(capped.pool.port);
       clients.push(third);
-      await new Promise((r) => setTimeout(r, 200));
-      expect(third.closed).toBe(true);
+      await waitFor('the connection over the cap to be closed', () => third.closed, 5000);
       clients[0]?.close();
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor('a slot to free', () => capped.pool.stratum.connections === 1, 5000);
       const fourth = await StratumClient.connect(capped.pool.port);
       clients.push(fourth);
       expect((await fourth.subscribe()).error).toBeNull();
