@@ -231,6 +231,8 @@ describe('hostile and slow peers', () => {
     await waitFor('connected', () => a.p2p.connectedCount === 2);
     await a.mine();
     await waitFor('b has it', () => tipOf(b).height === 1);
+    await waitFor('the fake peer has it', () => seen.length >= 1);
+    // b's relay back to a must not make a send the fake a second copy
     await new Promise((r) => setTimeout(r, 500));
     expect(seen).toHaveLength(1);
     await fake.close();
