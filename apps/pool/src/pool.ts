@@ -38,6 +38,7 @@ export class Pool implements ShareSink {
   private chainWork: Promise<void> = Promise.resolve();
   private stratumPort = 0;
   private lastTip = -1;
+  private booksAt = 0;
 
   constructor(
     readonly config: PoolConfig,
@@ -95,6 +96,11 @@ export class Pool implements ShareSink {
     return this.payouts.poolAddress;
   }
 
+  /** The tip height whose maturity-and-payout round last completed: the books are up to it. */
+  get booksHeight(): number {
+    return this.booksAt;
+  }
+
   get port(): number {
     return this.stratumPort;
   }
@@ -146,6 +152,7 @@ export class Pool implements ShareSink {
       try {
         await this.accounting.reconcile(height, this.clock());
         await this.payouts.run(height);
+        this.booksAt = height;
       } catch (err) {
         this.logger.warn(
           { err: (err as Error).message, height },

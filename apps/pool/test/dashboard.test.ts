@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addressFromHash, hash160, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
-import { type Service, startNodeProcess } from '@powcoin/testkit';
+import { type Service, startNodeProcess, waitFor } from '@powcoin/testkit';
 import { createDashboardApp } from '../src/dashboard/app.js';
 import { keyOf, startPool } from './helpers/poolHarness.js';
 import { StratumClient } from './helpers/stratumClient.js';
@@ -34,8 +34,16 @@ describe('dashboard JSON API', () => {
       while (harness.pool.store.getBlock(block.hash)?.status !== 'pending' && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 20));
 
+      // the books follow the block: its maturity-and-payout round has run once stats show it
+      await waitFor(
+        'the books at height 1',
+        async () => (await (await fetch(`${base}/api/stats`)).json()).booksHeight === 1,
+        5000,
+      );
       const stats = (await (await fetch(`${base}/api/stats`)).json()) as Record<string, unknown>;
       expect(stats).toMatchObject({
+        height: 1,
+        booksHeight: 1,
         network: 'regtest',
         scheme: 'prop',
         feePercent: 1,

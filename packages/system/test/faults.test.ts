@@ -7,7 +7,7 @@ import {
   startPoolProcess,
   waitFor,
 } from '@powcoin/testkit';
-import { addressOf, auditPool, record } from './helpers.js';
+import { addressOf, auditPool, poolCaughtUp, record } from './helpers.js';
 
 const json = async (url: string) => (await fetch(url)).json() as Promise<any>;
 /**
@@ -70,8 +70,7 @@ describe('faults: kill -9 of the node, the pool and a miner while the network mi
         }
         await mining(12); // let credits mature and payouts confirm after the last faults
         await Promise.all([minerA.stop(), minerB.stop()]);
-        await new Promise((r) => setTimeout(r, 1000));
-        const stats = await json(`${pool.url}/api/stats`);
+        const stats = await poolCaughtUp(pool.url, node.url);
         const audit = await checkNodeLedger(node.url);
         await pool.stop(true);
         const books = auditPool(join(pool.dir, 'pool.sqlite'), audit, stats.poolAddress);

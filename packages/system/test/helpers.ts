@@ -8,7 +8,7 @@ import {
   publicKeyFromPrivate,
   REGTEST,
 } from '@powcoin/core';
-import type { LedgerAudit } from '@powcoin/testkit';
+import { type LedgerAudit, waitFor } from '@powcoin/testkit';
 import Database from 'better-sqlite3';
 
 /** Where each system test adds what it checked; `npm test` prints the sums as one line. */
@@ -28,6 +28,24 @@ export function keyOf(i: number): Uint8Array {
 export const addressOf = (i: number) => addressFromPublicKey(REGTEST, publicKeyFromPrivate(keyOf(i)));
 export const keyHex = (i: number) => bytesToHex(keyOf(i));
 export const burnAddress = (n: number) => addressFromHash(REGTEST, hash160(Uint8Array.of(n)));
+
+/**
+ * Waits until the pool's books have followed the node's tip (the maturity-and-payout round of that
+ * height has run), then returns the pool's stats.
+ */
+export async function poolCaughtUp(poolUrl: string, nodeUrl: string): Promise<{ poolAddress: string }> {
+  let stats: { poolAddress: string; booksHeight: number } | undefined;
+  await waitFor(
+    "the pool's books at the node's tip",
+    async () => {
+      const tip = (await (await fetch(`${nodeUrl}/status`)).json()) as { height: number };
+      stats = (await (await fetch(`${poolUrl}/api/stats`)).json()) as typeof stats;
+      return stats?.booksHeight === tip.height;
+    },
+    30_000,
+  );
+  return stats as NonNullable<typeof stats>;
+}
 
 export interface PoolAudit {
   readonly payouts: number;

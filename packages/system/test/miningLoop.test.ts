@@ -9,7 +9,7 @@ import {
   startPoolProcess,
   waitFor,
 } from '@powcoin/testkit';
-import { addressOf, auditPool, burnAddress, keyHex, record } from './helpers.js';
+import { addressOf, auditPool, burnAddress, keyHex, poolCaughtUp, record } from './helpers.js';
 
 const wallet = new URL('../../../apps/wallet/dist/main.js', import.meta.url).pathname;
 const json = async (url: string) => (await fetch(url)).json() as Promise<any>;
@@ -88,8 +88,7 @@ describe('the mining loop: node + pool + two miners, then a wallet spends a payo
       expect((await json(`${node.url}/address/${third}`)).balance).toBe(String((25n * COIN) / 10n));
 
       // the pool has seen the last tips; then the books are audited against the chain
-      await new Promise((r) => setTimeout(r, 1000));
-      const stats = await json(`${pool.url}/api/stats`);
+      const stats = await poolCaughtUp(pool.url, node.url);
       const audit = await checkNodeLedger(node.url);
       await pool.stop(true);
       const books = auditPool(join(pool.dir, 'pool.sqlite'), audit, stats.poolAddress);

@@ -8,7 +8,7 @@ import {
   startPoolProcess,
   waitFor,
 } from '@powcoin/testkit';
-import { addressOf, auditPool, record } from './helpers.js';
+import { addressOf, auditPool, poolCaughtUp, record } from './helpers.js';
 
 const json = async (url: string) => (await fetch(url)).json() as Promise<any>;
 const tipOf = async (url: string) => (await json(`${url}/status`)).tipHash as string;
@@ -87,8 +87,7 @@ describe('several nodes: a pool on one, a solo miner on another, a third syncing
       expect([...(audits[1]?.accounts ?? [])]).toEqual([...(audits[0]?.accounts ?? [])]);
       expect([...(audits[2]?.accounts ?? [])]).toEqual([...(audits[0]?.accounts ?? [])]);
       // the pool follows the final chain: nothing it counts is off the chain
-      await new Promise((r) => setTimeout(r, 1500));
-      const stats = await json(`${pool.url}/api/stats`);
+      const stats = await poolCaughtUp(pool.url, a.url);
       await pool.stop(true);
       const books = auditPool(
         join(pool.dir, 'pool.sqlite'),

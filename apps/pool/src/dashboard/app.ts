@@ -63,6 +63,7 @@ export function createDashboardApp(pool: Pool, now: () => number = Date.now): ex
       feePercent: pool.config.feeBasisPoints / 100,
       payoutThreshold: coins(pool.config.payoutThreshold),
       height: job ? job.height - 1 : null,
+      booksHeight: pool.booksHeight,
       connections: pool.stratum.connections,
       hashrate: miners.reduce((sum, m) => sum + m.hashrate, 0),
       miners: miners.filter((m) => m.hashrate > 0).length,
