@@ -15,6 +15,7 @@ import { Payouts } from './payouts/payouts.js';
 import { PoolStore } from './store/poolStore.js';
 import { JobManager } from './stratum/jobManager.js';
 import { type AcceptedShare, type ShareSink, StratumServer } from './stratum/server.js';
+import { NOTIFY_TAG_BYTES } from './stratum/session.js';
 import { shareWeight } from './stratum/shareValidator.js';
 
 export interface PoolLogger {
@@ -72,7 +73,7 @@ export class Pool implements ShareSink {
     this.jobs = new JobManager(
       this.node,
       this.payouts.poolAddress,
-      config.extranonce1Size + config.extranonce2Size,
+      NOTIFY_TAG_BYTES + config.extranonce1Size + config.extranonce2Size,
       config.templateRefreshMs,
     );
     this.stratum = new StratumServer(

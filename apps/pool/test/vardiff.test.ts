@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { addressFromHash, hash160, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
-import { type Service, startNodeProcess } from '@powcoin/testkit';
+import type { Template } from '@powcoin/node-client';
+import { type Service, startNodeProcess, waitFor } from '@powcoin/testkit';
 import { Vardiff } from '../src/stratum/vardiff.js';
+import { startFakeNode } from './helpers/fakeNode.js';
 import { keyOf, startPool } from './helpers/poolHarness.js';
-import { StratumClient } from './helpers/stratumClient.js';
+import { type Notify, StratumClient } from './helpers/stratumClient.js';
 
 const A = addressFromHash(REGTEST, hash160(publicKeyFromPrivate(keyOf(1))));
 
@@ -97,4 +101,87 @@ describe('vardiff on the wire', () => {
       await harness.stop();
     }
   });
+});
+
+describe('a job re-sent at another difficulty is other work', () => {
+  const DIFF1 = 0xffffn << 208n;
+  const targetOf = (difficulty: number) => (DIFF1 * 2n ** 64n) / BigInt(Math.round(difficulty * 2 ** 64));
+  const hashValue = (header: Buffer) => {
+    const hash = createHash('sha256').update(createHash('sha256').update(header).digest()).digest();
+    return BigInt(`0x${Buffer.from(hash).reverse().toString('hex')}`);
+  };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('binds each difficulty to its own notify, so a hash cannot be filed under the best-paying one', async () => {
+    const fixture = JSON.parse(
+      readFileSync(new URL('./fixtures/stratum-session.json', import.meta.url), 'utf8'),
+    ) as { template: Template };
+    const now = Math.floor(Date.now() / 1000);
+    // network difficulty 1: no share here is a block, so the job stays current throughout
+    const fake = await startFakeNode({
+      ...fixture.template,
+      bits: '1d00ffff',
+      time: now,
+      minTime: now - 3600,
+    });
+    const harness = await startPool(fake.url, { targetShareSeconds: '1', retargetSeconds: '0.5' });
+    const c = await StratumClient.connect(harness.pool.port);
+    try {
+      await c.subscribe();
+      await c.call('mining.authorize', [A, 'x']);
+      await c.waitFor((m) => m.method === 'mining.notify');
+      // shares arrive fast: vardiff raises the difficulty x4 three times, re-sending the same job
+      for (let step = 0; step < 3; step++) {
+        const notifies = c.lines.filter((m) => m.method === 'mining.notify').length;
+        for (let i = 0; i < 3; i++) expect((await c.submit(A, c.findShare(false))).result).toBe(true);
+        await sleep(600);
+        expect((await c.submit(A, c.findShare(false))).result).toBe(true);
+        await waitFor(
+          'the job re-sent at the new difficulty',
+          () => c.lines.filter((m) => m.method === 'mining.notify').length > notifies,
+          5000,
+        );
+      }
+      const levels: Array<Notify & { difficulty: number }> = [];
+      let difficulty = 0;
+      for (const m of c.lines) {
+        if (m.method === 'mining.set_difficulty') difficulty = m.params[0];
+        if (m.method === 'mining.notify') {
+          const [jobId, prevhash, coinb1, coinb2, branch, version, nbits, ntime, clean] = m.params;
+          levels.push({ jobId, prevhash, coinb1, coinb2, branch, version, nbits, ntime, clean, difficulty });
+        }
+      }
+      levels.sort((x, y) => x.difficulty - y.difficulty);
+      expect(levels.length).toBeGreaterThanOrEqual(4);
+      // one template, four difficulties, and as many different coinbases: each notify is its own work
+      expect(new Set(levels.map((l) => l.coinb2 + l.ntime + l.prevhash)).size).toBe(1);
+      expect(new Set(levels.map((l) => l.coinb1)).size).toBe(levels.length);
+
+      // a cheater hashes the easiest notify and files each hash under the hardest one it meets
+      const easiest = levels[0] as (typeof levels)[0];
+      const round = harness.pool.store.currentRound();
+      const before = harness.pool.store.roundWeights(round).get(A) ?? 0n;
+      let fair = 0n;
+      for (let i = 0; i < 400; i++) {
+        const en2 = (0x40000000 + i).toString(16).padStart(8, '0');
+        const value = hashValue(c.header(en2, 0, easiest));
+        const met = levels.filter((l) => value <= targetOf(l.difficulty));
+        if (met.length === 0) continue;
+        fair += BigInt(Math.round(easiest.difficulty * 2 ** 32)); // what the hash is worth
+        const best = met[met.length - 1] as (typeof met)[0];
+        await c.call('mining.submit', [A, best.jobId, en2, easiest.ntime, '00000000']);
+        await sleep(12); // under 100 messages per second
+      }
+      const credited = (harness.pool.store.roundWeights(round).get(A) ?? 0n) - before;
+      // the pool rebuilt each share with the coinbase of the notify it names: a hash filed under a
+      // harder notify is a new, random hash there, accepted only when it meets that target. Expected
+      // credit equals the fair one (the fault this guards against gave 3.2 times); 1.5 is > 6 sigma.
+      expect(Number(credited)).toBeLessThan(1.5 * Number(fair));
+      expect(Number(credited)).toBeGreaterThan(0.5 * Number(fair));
+    } finally {
+      c.close();
+      await harness.stop();
+      await fake.stop();
+    }
+  }, 60_000);
 });

@@ -314,6 +314,7 @@ export class StratumServer {
       sent.job,
       { jobId, extranonce2, ntime, nonce },
       {
+        tag: sent.tag,
         extranonce1: session.extranonce1,
         extranonce2Size: this.options.extranonce2Size,
         difficulty: sent.difficulty,
@@ -381,14 +382,14 @@ export class StratumServer {
       this.send(session, { id: null, method: 'mining.set_difficulty', params: [session.difficulty] });
     }
     if (clean) session.forgetJobsBefore(job);
-    const notifyId = session.issue(job);
+    const { id: notifyId, sent } = session.issue(job);
     this.send(session, {
       id: null,
       method: 'mining.notify',
       params: [
         notifyId,
         prevHashToStratum(job.prevHash),
-        bytesToHex(job.coinb1),
+        bytesToHex(job.coinb1) + bytesToHex(sent.tag),
         bytesToHex(job.coinb2),
         job.merkleBranch.map(bytesToHex),
         u32ToStratumHex(job.version),

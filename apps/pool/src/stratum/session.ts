@@ -2,10 +2,20 @@ import type { Socket } from 'node:net';
 import type { Job } from './job.js';
 import { Vardiff, type VardiffOptions } from './vardiff.js';
 
-/** What a notify sent to this session stands for: the job and the difficulty it was issued with. */
+/**
+ * Bytes the pool puts between the template's coinb1 and the session's extranonce1 in every notify:
+ * the notify's sequence number in its session. Each notify is therefore distinct work, so the
+ * difficulty it was sent with binds to the hashes made for it: a miner holding one job under
+ * several difficulties (vardiff re-sends the current job) cannot file a hash under whichever
+ * difficulty pays most.
+ */
+export const NOTIFY_TAG_BYTES = 4;
+
+/** What a notify sent to this session stands for: the job, its difficulty and its coinbase tag. */
 export interface SentJob {
   readonly job: Job;
   readonly difficulty: number;
+  readonly tag: Uint8Array;
 }
 
 /** Keep this many notify ids per session (older ones answer "job not found"). */
@@ -53,12 +63,16 @@ export class Session {
     return ++this.windowCount <= perSecond;
   }
 
-  /** Registers a job about to be notified and returns the id the miner will see. */
-  issue(job: Job): string {
-    const id = `${job.id}${(this.notifySeq++).toString(16).padStart(4, '0')}`;
-    this.sent.set(id, { job, difficulty: this.difficulty });
+  /** Registers a job about to be notified: the id the miner will see and the notify's coinbase tag. */
+  issue(job: Job): { id: string; sent: SentJob } {
+    const seq = this.notifySeq++ >>> 0;
+    const id = `${job.id}${seq.toString(16).padStart(4, '0')}`;
+    const tag = new Uint8Array(NOTIFY_TAG_BYTES);
+    new DataView(tag.buffer).setUint32(0, seq);
+    const sent: SentJob = { job, difficulty: this.difficulty, tag };
+    this.sent.set(id, sent);
     while (this.sent.size > KEEP_SENT) this.sent.delete(this.sent.keys().next().value as string);
-    return id;
+    return { id, sent };
   }
 
   forgetJobsBefore(job: Job): void {

@@ -20,6 +20,8 @@ export interface Submission {
 }
 
 export interface ShareContext {
+  /** The coinbase tag of the notify the share names (see `NOTIFY_TAG_BYTES`). */
+  readonly tag: Uint8Array;
   /** The session's own extranonce1 (server state, never the miner's word). */
   readonly extranonce1: Uint8Array;
   readonly extranonce2Size: number;
@@ -42,8 +44,8 @@ export interface ValidShare {
 const HEX_RE = /^[0-9a-fA-F]*$/;
 
 /**
- * Rebuilds the header a share claims and checks it: coinbase from coinb1 ‖ extranonce1 ‖
- * extranonce2 ‖ coinb2, merkle root from the job's branch, header with the submitted ntime and
+ * Rebuilds the header a share claims and checks it: coinbase from coinb1 ‖ notify tag ‖
+ * extranonce1 ‖ extranonce2 ‖ coinb2, merkle root from the job's branch, header with the submitted ntime and
  * nonce, sha256d, compared with the share target of the job's difficulty. Hex case does not
  * matter (the hash is the identity). Throws a `StratumError`; duplicates are checked by the caller.
  */
@@ -70,7 +72,13 @@ export function validateShare(job: Job, submission: Submission, ctx: ShareContex
       `ntime ${time} is outside ${job.minTime}..${ctx.now + ctx.maxFutureSeconds}`,
     );
   }
-  const coinbase = concatBytes(job.coinb1, ctx.extranonce1, Buffer.from(extranonce2, 'hex'), job.coinb2);
+  const coinbase = concatBytes(
+    job.coinb1,
+    ctx.tag,
+    ctx.extranonce1,
+    Buffer.from(extranonce2, 'hex'),
+    job.coinb2,
+  );
   const header: BlockHeader = {
     version: job.version,
     prevHash: job.prevHash,
