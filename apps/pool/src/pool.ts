@@ -170,14 +170,26 @@ export class Pool implements ShareSink {
 
   /** Durable before the miner hears `true`; a block goes to the node at once. */
   accept(share: AcceptedShare): void {
-    this.store.putShare({
-      round: this.store.currentRound(),
-      address: share.address,
-      worker: share.worker,
-      weight: shareWeight(share.difficulty),
-      height: share.job.height,
-      hash: share.hash,
-      createdMs: this.clock(),
+    const { job } = share;
+    this.store.transaction(() => {
+      this.store.putShare({
+        round: this.store.currentRound(),
+        address: share.address,
+        worker: share.worker,
+        weight: shareWeight(share.difficulty),
+        height: job.height,
+        hash: share.hash,
+        createdMs: this.clock(),
+      });
+      if (share.isBlock)
+        this.accounting.recordCandidate(
+          share.hash,
+          job.height,
+          job.coinbaseValue,
+          job.bits,
+          `${share.address}.${share.worker}`,
+          this.clock(),
+        );
     });
     if (share.isBlock) void this.submitBlock(share);
   }
@@ -189,14 +201,6 @@ export class Pool implements ShareSink {
       .bytes(share.coinbase);
     for (const tx of job.txs) body.bytes(tx);
     const hex = bytesToHex(concatBytes(encodeHeader(share.header), body.finish()));
-    this.accounting.recordCandidate(
-      share.hash,
-      job.height,
-      job.coinbaseValue,
-      job.bits,
-      `${share.address}.${share.worker}`,
-      this.clock(),
-    );
     this.logger.info(
       { hash: share.hash, height: job.height, finder: share.address },
       'block found: submitting',

@@ -7,6 +7,11 @@ export interface SqliteFileOptions {
   readonly schemaVersion: number;
   /** Who reads the file, for the error message ("node", "pool"). */
   readonly owner: string;
+  /**
+   * SQL that takes a file from version N to N + 1, by N. A file of an older version is brought up
+   * to date on open, all steps in the same transaction as the rest of the opening.
+   */
+  readonly migrations?: Readonly<Record<number, string>>;
 }
 
 /**
@@ -29,15 +34,23 @@ export class SqliteFile {
       this.metaSet = this.db.prepare(
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       );
-      const version = this.getMeta('schema_version');
-      if (version !== undefined && version !== String(options.schemaVersion)) {
-        throw new Error(
-          `${file} holds schema version ${version}; this ${options.owner} reads version ${options.schemaVersion}`,
+      const stored = this.getMeta('schema_version');
+      const version = stored === undefined ? undefined : Number(stored);
+      const refuse = () =>
+        new Error(
+          `${file} holds schema version ${stored}; this ${options.owner} reads version ${options.schemaVersion}`,
         );
+      if (version !== undefined) {
+        if (!Number.isInteger(version) || version > options.schemaVersion) throw refuse();
+        for (let v = version; v < options.schemaVersion; v++)
+          if (options.migrations?.[v] === undefined) throw refuse();
       }
       this.db.transaction(() => {
+        if (version !== undefined)
+          for (let v = version; v < options.schemaVersion; v++)
+            this.db.exec(options.migrations?.[v] as string);
         this.db.exec(options.schemaSql);
-        if (version === undefined) this.setMeta('schema_version', String(options.schemaVersion));
+        if (version !== options.schemaVersion) this.setMeta('schema_version', String(options.schemaVersion));
       })();
     } catch (err) {
       this.db.close();

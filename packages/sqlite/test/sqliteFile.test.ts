@@ -57,6 +57,49 @@ describe('SqliteFile', () => {
     again.close();
   });
 
+  it('brings an older file up to date through its migrations, in order, keeping its rows', () => {
+    const file = join(dir, 'm.sqlite');
+    const v1 = new Items(file, 1);
+    v1.add('old');
+    v1.close();
+    const migrations = {
+      1: 'ALTER TABLE items ADD COLUMN note TEXT',
+      2: "UPDATE items SET note = 'from v1' WHERE note IS NULL",
+    };
+    class Items3 extends SqliteFile {
+      constructor() {
+        super(file, { schemaSql: schema, schemaVersion: 3, owner: 'test', migrations });
+      }
+      rows() {
+        return this.db.prepare('SELECT name, note FROM items').all();
+      }
+    }
+    const v3 = new Items3();
+    expect(v3.getMeta('schema_version')).toBe('3');
+    expect(v3.rows()).toEqual([{ name: 'old', note: 'from v1' }]);
+    v3.close();
+    // a step that fails leaves the file as it was
+    const broken = { 1: 'ALTER TABLE items ADD COLUMN extra TEXT', 2: 'THIS IS NOT SQL' };
+    const v1b = join(dir, 'b1.sqlite');
+    new Items(v1b, 1).close();
+    expect(
+      () => new SqliteFile(v1b, { schemaSql: schema, schemaVersion: 3, owner: 'test', migrations: broken }),
+    ).toThrow();
+    const reopened = new Items(v1b, 1);
+    expect(reopened.getMeta('schema_version')).toBe('1');
+    reopened.close();
+    // a missing step is refused before anything runs
+    expect(
+      () =>
+        new SqliteFile(v1b, {
+          schemaSql: schema,
+          schemaVersion: 3,
+          owner: 'test',
+          migrations: { 2: 'SELECT 1' },
+        }),
+    ).toThrow(/holds schema version 1; this test reads version 3/);
+  });
+
   it('commits a transaction whole or not at all', () => {
     const items = new Items(join(dir, 'c.sqlite'));
     items.transaction(() => {

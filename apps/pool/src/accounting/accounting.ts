@@ -31,7 +31,13 @@ export class Accounting {
     private readonly logger: AccountingLogger,
   ) {}
 
-  /** Records a block candidate before it goes to the node (so a crash cannot lose it). */
+  /**
+   * Records a block candidate before it goes to the node, and closes its round: the split is fixed
+   * now, from the shares up to and including the block's own (its round for prop, the window for
+   * pplns), so shares found later belong to the next block whatever the node's answer's timing.
+   * The caller runs this in the transaction that stores the block's share. The credits reach
+   * balances only once the block is accepted and mature.
+   */
   recordCandidate(
     hash: string,
     height: number,
@@ -40,41 +46,41 @@ export class Accounting {
     finder: string,
     nowMs: number,
   ): void {
-    this.store.putBlock({
-      hash,
-      height,
-      round: this.store.currentRound(),
-      reward,
-      bits,
-      status: 'submitted',
-      finder,
-      createdMs: nowMs,
-    });
+    const round = this.store.currentRound();
+    const weights =
+      this.options.scheme === 'prop'
+        ? this.store.roundWeights(round)
+        : pplnsWeights(
+            this.store.recentShares(),
+            BigInt(Math.ceil(bitsToDifficulty(bits) * this.options.pplnsWindowFactor * 2 ** 32)),
+          );
+    const { credits } = splitReward(reward, this.options.feeBasisPoints, weights);
+    this.store.putBlock({ hash, height, round, reward, bits, status: 'submitted', finder, createdMs: nowMs });
+    for (const [address, amount] of credits) this.store.putCredit(hash, address, amount);
+    this.store.setRound(round + 1);
   }
 
-  /** The node accepted the block: fix each miner's credit and start the next round (one transaction). */
+  /** The node accepted the block (or a reorg brought a rejected one onto the chain): it now matures. */
   finalize(hash: string): void {
     this.store.transaction(() => {
       const block = this.store.getBlock(hash);
-      if (!block || block.status !== 'submitted') return;
-      const weights =
-        this.options.scheme === 'prop'
-          ? this.store.roundWeights(block.round)
-          : pplnsWeights(
-              this.store.recentShares(),
-              BigInt(Math.ceil(bitsToDifficulty(block.bits) * this.options.pplnsWindowFactor * 2 ** 32)),
-            );
-      const { credits, poolKeeps } = splitReward(block.reward, this.options.feeBasisPoints, weights);
-      for (const [address, amount] of credits) this.store.putCredit(hash, address, amount);
+      if (!block || (block.status !== 'submitted' && block.status !== 'rejected')) return;
       this.store.setBlockStatus(hash, 'pending');
-      if (block.round === this.store.currentRound()) this.store.setRound(block.round + 1);
+      const credits = this.store.creditsOf(hash);
+      const credited = credits.reduce((sum, c) => sum + c.amount, 0n);
       this.logger.info(
-        { hash, height: block.height, miners: credits.size, poolKeeps: poolKeeps.toString() },
-        'block credited (immature)',
+        {
+          hash,
+          height: block.height,
+          miners: credits.length,
+          poolKeeps: (block.reward - credited).toString(),
+        },
+        'block accepted: credits immature',
       );
     });
   }
 
+  /** The node refused the block, or it was not on the chain a minute later: its credits wait, void. */
   reject(hash: string, why: string): void {
     this.store.setBlockStatus(hash, 'rejected');
     this.logger.warn({ hash, why }, 'block rejected by the node');
@@ -87,12 +93,17 @@ export class Accounting {
   async reconcile(tipHeight: number, nowMs: number): Promise<void> {
     const maturity = this.params.coinbaseMaturity;
     const horizon = tipHeight - 10 * maturity;
+    // undecided blocks are followed whatever their depth (the pool may have been down for long);
+    // decided ones only while a reorg could still change them
     const watched = [
       ...this.store.blocksByStatus('submitted'),
       ...this.store.blocksByStatus('pending'),
-      ...this.store.blocksByStatus('orphaned'),
-      ...this.store.blocksByStatus('matured'),
-    ].filter((b) => b.status === 'submitted' || b.height >= horizon);
+      ...[
+        ...this.store.blocksByStatus('orphaned'),
+        ...this.store.blocksByStatus('matured'),
+        ...this.store.blocksByStatus('rejected'),
+      ].filter((b) => b.height >= horizon),
+    ];
     if (watched.length === 0) return;
     // one ranged read of the active chain instead of a request per block
     const low = Math.min(...watched.map((b) => b.height));
@@ -110,6 +121,10 @@ export class Accounting {
             if (confirmations > 0) this.finalize(block.hash);
             else if (nowMs - block.createdMs > 60_000)
               this.reject(block.hash, 'not on the chain a minute later');
+            return;
+          case 'rejected':
+            // a block that lost a race can still win after a reorg
+            if (confirmations > 0) this.finalize(block.hash);
             return;
           case 'pending':
           case 'orphaned':

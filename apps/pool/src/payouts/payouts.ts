@@ -43,20 +43,32 @@ export class Payouts {
     this.poolAddress = addressFromPublicKey(params, publicKeyFromPrivate(privateKey));
   }
 
-  /** Brings recorded payouts in line with the node: confirmed, pending, or sent again. */
+  /**
+   * Brings recorded payouts in line with the node, in nonce order: confirmed (at which height),
+   * pending, or unknown to the node. An unknown one (never sent, dropped, or taken off the chain by
+   * a reorg) goes back to `signed` and is sent again, the same bytes; while any payout is `signed`,
+   * no new one is made, so nonces never leave a gap. Confirmed payouts are watched until they are
+   * ten maturities deep.
+   */
   async reconcile(tipHeight: number): Promise<void> {
-    for (const p of [...this.store.payoutsByStatus('signed'), ...this.store.payoutsByStatus('sent')]) {
+    const horizon = tipHeight - 10 * this.params.coinbaseMaturity;
+    for (const p of this.store.payoutsToWatch(horizon)) {
       const state = await this.node.txStatus(p.txid);
-      if (state.status === 'confirmed') this.store.setPayoutStatus(p.txid, 'confirmed');
-      else if (state.status === 'pending') this.store.setPayoutStatus(p.txid, 'sent');
-      else await this.send(p.txid, p.hex);
-    }
-    for (const p of this.store.payoutsByStatus('confirmed')) {
-      // a reorg can take a recent confirmed payout back to the mempool (or out of it): follow it
-      if (p.tipHeight < tipHeight - 2 * this.params.coinbaseMaturity) continue;
-      const state = await this.node.txStatus(p.txid);
-      if (state.status === 'pending') this.store.setPayoutStatus(p.txid, 'sent');
-      else if (state.status === 'unknown') await this.send(p.txid, p.hex);
+      if (state.status === 'confirmed') {
+        if (p.status !== 'confirmed' || p.confirmedHeight !== state.height)
+          this.store.setPayoutStatus(p.txid, 'confirmed', state.height);
+      } else if (state.status === 'pending') {
+        if (p.status !== 'sent') this.store.setPayoutStatus(p.txid, 'sent');
+      } else {
+        if (p.status !== 'signed') {
+          this.store.setPayoutStatus(p.txid, 'signed');
+          this.logger.warn(
+            { txid: p.txid, nonce: p.nonce, was: p.status },
+            'payout no longer known to the node (reorg or dropped): sending it again',
+          );
+        }
+        await this.send(p.txid, p.hex);
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import { SqliteFile } from '@powcoin/sqlite';
-import { POOL_SCHEMA_SQL, POOL_SCHEMA_VERSION } from './schema.js';
+import { POOL_MIGRATIONS, POOL_SCHEMA_SQL, POOL_SCHEMA_VERSION } from './schema.js';
 
 export type BlockStatus = 'submitted' | 'pending' | 'matured' | 'orphaned' | 'rejected';
 export type PayoutStatus = 'signed' | 'sent' | 'confirmed';
@@ -35,6 +35,8 @@ export interface PayoutRow {
   readonly status: PayoutStatus;
   readonly tipHeight: number;
   readonly createdMs: number;
+  /** Height of the block holding it, while confirmed. */
+  readonly confirmedHeight?: number | null;
 }
 
 interface RawBlock {
@@ -57,6 +59,7 @@ interface RawPayout {
   status: string;
   tip_height: number;
   created_ms: number;
+  confirmed_height: number | null;
 }
 
 const blockFromRaw = (r: RawBlock): BlockRow => ({
@@ -79,6 +82,7 @@ const payoutFromRaw = (r: RawPayout): PayoutRow => ({
   status: r.status as PayoutStatus,
   tipHeight: r.tip_height,
   createdMs: r.created_ms,
+  confirmedHeight: r.confirmed_height,
 });
 
 /**
@@ -89,7 +93,12 @@ export class PoolStore extends SqliteFile {
   private readonly stmt;
 
   constructor(file: string) {
-    super(file, { schemaSql: POOL_SCHEMA_SQL, schemaVersion: POOL_SCHEMA_VERSION, owner: 'pool' });
+    super(file, {
+      schemaSql: POOL_SCHEMA_SQL,
+      schemaVersion: POOL_SCHEMA_VERSION,
+      owner: 'pool',
+      migrations: POOL_MIGRATIONS,
+    });
     const db = this.db;
     this.stmt = {
       putShare: db.prepare(
@@ -133,7 +142,10 @@ export class PoolStore extends SqliteFile {
       putPayout: db.prepare(
         'INSERT INTO payouts (txid, address, amount, fee, nonce, hex, status, tip_height, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      setPayoutStatus: db.prepare('UPDATE payouts SET status = ? WHERE txid = ?'),
+      setPayoutStatus: db.prepare('UPDATE payouts SET status = ?, confirmed_height = ? WHERE txid = ?'),
+      payoutsToWatch: db.prepare<[number], RawPayout>(
+        "SELECT * FROM payouts WHERE status IN ('signed', 'sent') OR (status = 'confirmed' AND (confirmed_height IS NULL OR confirmed_height >= ?)) ORDER BY nonce",
+      ),
       payoutsByStatus: db.prepare<[string], RawPayout>(
         'SELECT * FROM payouts WHERE status = ? ORDER BY nonce',
       ),
@@ -267,8 +279,14 @@ export class PoolStore extends SqliteFile {
     );
   }
 
-  setPayoutStatus(txid: string, status: PayoutStatus): void {
-    this.stmt.setPayoutStatus.run(status, txid);
+  /** A payout's state; `confirmedHeight` is the height of the block holding it (confirmed only). */
+  setPayoutStatus(txid: string, status: PayoutStatus, confirmedHeight?: number): void {
+    this.stmt.setPayoutStatus.run(status, status === 'confirmed' ? (confirmedHeight ?? null) : null, txid);
+  }
+
+  /** Payouts not yet settled: signed or sent, or confirmed at `fromHeight` or above. By nonce. */
+  payoutsToWatch(fromHeight: number): PayoutRow[] {
+    return this.stmt.payoutsToWatch.all(fromHeight).map(payoutFromRaw);
   }
 
   payoutsByStatus(status: PayoutStatus): PayoutRow[] {

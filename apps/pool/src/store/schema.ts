@@ -2,7 +2,13 @@
  * The pool's SQLite schema. Amounts and share weights are decimal TEXT (bigint), never REAL.
  * A share's weight is its difficulty in units of 2^-32 (difficulty 1 = 4294967296), an exact integer.
  */
-export const POOL_SCHEMA_VERSION = 1;
+export const POOL_SCHEMA_VERSION = 2;
+
+/** Steps from each older layout (see `SqliteFile`). */
+export const POOL_MIGRATIONS: Readonly<Record<number, string>> = {
+  // 1 -> 2: a confirmed payout remembers its block height, to be watched for reorgs from there
+  1: 'ALTER TABLE payouts ADD COLUMN confirmed_height INTEGER',
+};
 
 export const POOL_SCHEMA_SQL = `
 -- Every accepted share, written before the miner hears "true".
@@ -55,6 +61,8 @@ CREATE TABLE IF NOT EXISTS payouts (
   hex TEXT NOT NULL,
   status TEXT NOT NULL,
   tip_height INTEGER NOT NULL,
-  created_ms INTEGER NOT NULL
+  created_ms INTEGER NOT NULL,
+  -- the height of the block holding it while status = 'confirmed', else NULL
+  confirmed_height INTEGER
 ) STRICT;
 `;
