@@ -59,6 +59,7 @@ describe('Stratum v1 session', () => {
     const share = miner.findShare(false);
     expect(await miner.submit(worker, share)).toMatchObject({ result: true, error: null });
     const before = (await (await fetch(`${node.url}/status`)).json()) as { height: number };
+    const workPrev = miner.job?.prevhash;
     const block = miner.findShare(true);
     expect(await miner.submit(worker, block)).toMatchObject({ result: true, error: null });
     const deadline = Date.now() + 5000;
@@ -70,10 +71,12 @@ describe('Stratum v1 session', () => {
     expect(height).toBe(before.height + 1);
     const tip = (await (await fetch(`${node.url}/blocks/${height}`)).json()) as { hash: string };
     expect(tip.hash).toBe(block.hash);
-    // the new tip arrives as a clean job
-    await miner.waitFor(
-      (m) => m.method === 'mining.notify' && m.params[8] === true && m.params[0] !== share.jobId,
-    );
+    // the new tip arrives as a clean job on top of the block
+    const onBlock = await miner.waitFor((m) => m.method === 'mining.notify' && m.params[1] !== workPrev);
+    expect(onBlock.params[8]).toBe(true);
+    const words = Buffer.from(onBlock.params[1], 'hex');
+    for (let i = 0; i < 32; i += 4) words.writeUInt32LE(words.readUInt32BE(i), i);
+    expect(Buffer.from(words).reverse().toString('hex')).toBe(block.hash);
   });
 
   it('rejects with Stratum error codes and credits nothing', async () => {
@@ -142,7 +145,7 @@ describe('Stratum v1 session', () => {
     miner.sendRaw('{"id": 5, "method": "mining.nothing", "params": []}\n');
     expect((await miner.waitFor((m) => m.id === 5)).error[0]).toBe(20);
     miner.sendRaw(`${JSON.stringify({ id: 6, method: 'mining.subscribe', params: 'nope' })}\n`);
-    expect((await miner.waitFor((m) => m.error && m.id === null && m !== miner.lines[0])).error[0]).toBe(20);
+    expect((await miner.waitFor((m) => m.id === 6)).error[0]).toBe(20); // answered under its own id
     await miner.subscribe();
     miner.sendRaw('x'.repeat(20_000));
     await waitFor('the pool to close the connection', () => miner.closed, 5000);
@@ -220,6 +223,81 @@ describe('Stratum v1 session', () => {
       for (const c of clients) c.close();
       await capped.stop();
     }
+  });
+
+  it('rolls version bits with a miner that asked for them (BIP310), and only within the mask', async () => {
+    const worker = await ready();
+    // before any configure, a sixth parameter of zero bits (as some firmware always sends) is fine
+    const plain = miner.findShare(false);
+    const zeroBits = [worker, plain.jobId, plain.extranonce2, plain.ntime, plain.nonce, '00000000'];
+    expect(await miner.call('mining.submit', zeroBits)).toMatchObject({ result: true });
+
+    const configured = await miner.call('mining.configure', [
+      ['version-rolling', 'minimum-difficulty'],
+      { 'version-rolling.mask': 'ffffffff', 'version-rolling.min-bit-count': 2 },
+    ]);
+    expect(configured.result).toEqual({
+      'version-rolling': true,
+      'version-rolling.mask': '1fffe000',
+      'minimum-difficulty': false,
+    });
+    const job = miner.job as NonNullable<typeof miner.job>;
+    const bits = 0x0badc000 & 0x1fffe000;
+    miner.rolledVersion = (Number.parseInt(job.version, 16) | bits) >>> 0;
+    const before = (await (await fetch(`${node.url}/status`)).json()) as { height: number };
+    const block = miner.findShare(true);
+    const rolled = [
+      worker,
+      block.jobId,
+      block.extranonce2,
+      block.ntime,
+      block.nonce,
+      bits.toString(16).padStart(8, '0'),
+    ];
+    expect(await miner.call('mining.submit', rolled)).toMatchObject({ result: true, error: null });
+    // the node took the block with its rolled version
+    let onNode: { version?: number } = {};
+    const deadline = Date.now() + 5000;
+    while (onNode.version === undefined && Date.now() < deadline) {
+      onNode = (await (await fetch(`${node.url}/blocks/${before.height + 1}`)).json()) as {
+        version?: number;
+      };
+      if (onNode.version === undefined) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(onNode).toMatchObject({ hash: block.hash, version: miner.rolledVersion });
+
+    // the next block's work
+    await miner.waitFor((m) => m.method === 'mining.notify' && m.params[1] !== job.prevhash);
+    const next = miner.findShare(false);
+    const outside = [worker, next.jobId, next.extranonce2, next.ntime, next.nonce, '40000000'];
+    expect((await miner.call('mining.submit', outside)).error).toEqual([
+      20,
+      'version bits outside the mask agreed with mining.configure',
+      null,
+    ]);
+  });
+
+  it('applies a suggested difficulty at once, with the current job re-sent', async () => {
+    await ready();
+    const seen = miner.lines.length;
+    expect((await miner.call('mining.suggest_difficulty', [0.5])).result).toBe(true);
+    const announced = await miner.waitFor(
+      (m) => m.method === 'mining.set_difficulty' && miner.lines.indexOf(m) >= seen,
+    );
+    expect(announced.params).toEqual([0.5]);
+    const resent = await miner.waitFor(
+      (m) => m.method === 'mining.notify' && miner.lines.indexOf(m) > miner.lines.indexOf(announced),
+    );
+    expect(resent.params[8]).toBe(false); // not clean: earlier jobs keep their difficulty
+  });
+
+  it('answers a malformed request under its own id, and takes a null params as none', async () => {
+    miner.sendRaw('{"id":41,"method":"mining.subscribe","params":"nope"}\n');
+    expect((await miner.waitFor((m) => m.id === 41)).error[0]).toBe(20);
+    miner.sendRaw('{"id":"sub","method":"mining.subscribe","params":null}\n');
+    const answer = await miner.waitFor((m) => m.id === 'sub');
+    expect(answer.error).toBeNull();
+    expect(answer.result[2]).toBe(4);
   });
 
   it('tells miners to reconnect when it shuts down', async () => {

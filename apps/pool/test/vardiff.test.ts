@@ -23,6 +23,19 @@ describe('Vardiff rule', () => {
     expect(v.retarget(0.002, 120_000)).toBe(0.001); // floor
   });
 
+  it('raises a miner far faster than its difficulty early, by up to 64x', () => {
+    const v = new Vardiff({ ...options, retargetSeconds: 20 }, 0);
+    for (let i = 0; i < 15; i++) v.recordShare();
+    expect(v.retarget(1, 500)).toBeUndefined(); // 15 shares: not yet enough evidence
+    v.recordShare();
+    expect(v.retarget(1, 500)).toBe(64); // 16 shares in 0.5 s at a 5 s target: 160x, capped
+    // a miner only a little fast waits for the interval, as before
+    const w = new Vardiff({ ...options, targetShareSeconds: 1, retargetSeconds: 30 }, 0);
+    for (let i = 0; i < 16; i++) w.recordShare();
+    expect(w.retarget(1, 10_000)).toBeUndefined(); // 1.6x too fast
+    expect(w.retarget(1, 30_000)).toBeCloseTo(16 / 30, 10);
+  });
+
   it('waits for the retarget interval and ignores changes under 10%', () => {
     const v = new Vardiff(options, 0);
     v.recordShare();
@@ -77,24 +90,26 @@ describe('vardiff on the wire', () => {
     }
   });
 
-  it('applies mining.suggest_difficulty with the next job', async () => {
+  it('applies mining.suggest_difficulty at once: the re-sent job carries it, earlier jobs keep theirs', async () => {
     const harness = await startPool(node.url);
     const c = await StratumClient.connect(harness.pool.port);
     try {
       await c.subscribe();
       await c.call('mining.authorize', [A, 'x']);
       await c.waitFor((m) => m.method === 'mining.notify');
-      expect((await c.call('mining.suggest_difficulty', [2 ** -30])).result).toBe(true);
+      const before = c.findShare(false); // on the first job, at 2^-32
       const lineCount = c.lines.length;
-      // a block makes the next job
-      await c.submit(A, c.findShare(true));
-      const notify = await c.waitFor(
-        (m) => m.method === 'mining.notify' && c.lines.indexOf(m) >= lineCount && m.params[8],
-      );
+      expect((await c.call('mining.suggest_difficulty', [2 ** -30])).result).toBe(true);
+      const notify = await c.waitFor((m) => m.method === 'mining.notify' && c.lines.indexOf(m) >= lineCount);
       const setDiff = c.lines
         .slice(lineCount, c.lines.indexOf(notify))
         .find((m) => m.method === 'mining.set_difficulty');
       expect(setDiff?.params[0]).toBe(2 ** -30);
+      const round = harness.pool.store.currentRound();
+      expect((await c.submit(A, before)).result).toBe(true);
+      expect(harness.pool.store.roundWeights(round).get(A)).toBe(1n);
+      expect((await c.submit(A, c.findShare('any'))).result).toBe(true);
+      expect(harness.pool.store.roundWeights(round).get(A)).toBe(1n + 4n);
       expect((await c.call('mining.suggest_difficulty', ['high'])).error[0]).toBe(20);
     } finally {
       c.close();

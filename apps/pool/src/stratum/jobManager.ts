@@ -22,6 +22,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
   private refreshTimer: NodeJS.Timeout | undefined;
   private lastRefreshMs = 0;
   private inflight: Promise<void> | undefined;
+  private again: Promise<void> | undefined;
 
   constructor(
     private readonly node: NodeClient,
@@ -45,9 +46,21 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
     return this.current !== undefined && job.prevHashHex === this.current.prevHashHex;
   }
 
-  /** Fetches a template and publishes a job (serialised: one fetch at a time). */
+  /**
+   * Fetches a template and publishes a job, one fetch at a time. A refresh asked for while a fetch
+   * is under way (a new tip announced meanwhile, say) runs once that fetch ends, since the template
+   * in flight may predate it; callers wait for that second fetch.
+   */
   async refresh(): Promise<void> {
-    if (this.inflight) return this.inflight;
+    if (this.inflight) {
+      this.again ??= this.inflight
+        .catch(() => undefined)
+        .then(() => {
+          this.again = undefined;
+          return this.refresh();
+        });
+      return this.again;
+    }
     this.inflight = (async () => {
       try {
         const template = await this.node.template(this.payoutAddress, this.extranonceBytes);

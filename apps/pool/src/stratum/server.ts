@@ -10,10 +10,20 @@ import {
 import { StratumError } from './errors.js';
 import type { Job } from './job.js';
 import type { JobManager } from './jobManager.js';
-import { authorizeParams, requestSchema, submitParams, suggestDifficultyParams } from './messages.js';
+import {
+  authorizeParams,
+  configureParams,
+  requestId,
+  requestSchema,
+  submitParams,
+  suggestDifficultyParams,
+} from './messages.js';
 import { Session } from './session.js';
 import { type ValidShare, validateShare } from './shareValidator.js';
 import type { VardiffOptions } from './vardiff.js';
+
+/** The header version bits BIP320 leaves free for miners to roll (BIP310's version-rolling). */
+export const VERSION_ROLLING_MASK = 0x1fffe000;
 
 export interface StratumLimits {
   readonly maxLineBytes: number;
@@ -210,9 +220,11 @@ export class StratumServer {
     }
     const parsed = requestSchema.safeParse(json);
     if (!parsed.success) {
+      // answer under the request's own id when it has a usable one, so the client can match it
+      const id = requestId.safeParse((json as { id?: unknown } | null)?.id);
       this.reply(
         session,
-        null,
+        id.success ? id.data : null,
         null,
         new StratumError('OTHER', 'expected {"id", "method", "params": [...]}'),
       );
@@ -237,7 +249,7 @@ export class StratumServer {
           this.reply(session, id, false);
           break;
         case 'mining.configure':
-          this.reply(session, id, {});
+          this.onConfigure(session, id, params);
           break;
         default:
           this.reply(session, id, null, new StratumError('OTHER', `unknown method ${method.slice(0, 40)}`));
@@ -290,13 +302,50 @@ export class StratumServer {
     this.reply(session, id, true);
   }
 
+  /**
+   * A miner's hint, clamped to the pool's bounds. Before the first job it is the starting
+   * difficulty; after, it is announced at once with the current job re-sent (each notify is its own
+   * work, so the jobs sent before keep their difficulty).
+   */
   private onSuggestDifficulty(session: Session, id: unknown, params: unknown[]): void {
     const parsed = suggestDifficultyParams.safeParse(params);
     if (!parsed.success) throw new StratumError('OTHER', 'suggest_difficulty takes [difficulty]');
     const next = session.vardiff.clamp(parsed.data[0]);
-    if (session.sent.size === 0) session.difficulty = next;
-    else session.pendingDifficulty = next;
     this.reply(session, id, true);
+    if (session.sent.size === 0) {
+      session.difficulty = next;
+      return;
+    }
+    if (next === session.difficulty) return;
+    session.pendingDifficulty = next;
+    const job = this.jobs.currentJob;
+    if (job) this.sendJob(session, job, false);
+  }
+
+  /**
+   * BIP310 `mining.configure`. Version rolling is granted on the bits BIP320 leaves to miners
+   * (0x1fffe000) that the miner asked for; other extensions are answered false.
+   */
+  private onConfigure(session: Session, id: unknown, params: unknown[]): void {
+    const parsed = configureParams.safeParse(params);
+    if (!parsed.success) throw new StratumError('OTHER', 'configure takes [[extension, ...], {parameters}]');
+    const [extensions, options = {}] = parsed.data;
+    const result: Record<string, unknown> = {};
+    for (const extension of extensions) {
+      if (extension !== 'version-rolling') {
+        result[extension] = false;
+        continue;
+      }
+      const asked = options['version-rolling.mask'];
+      const mask =
+        typeof asked === 'string' && /^[0-9a-fA-F]{1,8}$/.test(asked)
+          ? Number.parseInt(asked, 16) & VERSION_ROLLING_MASK
+          : VERSION_ROLLING_MASK;
+      session.versionMask = mask >>> 0;
+      result['version-rolling'] = true;
+      result['version-rolling.mask'] = u32ToStratumHex(session.versionMask);
+    }
+    this.reply(session, id, result);
   }
 
   private onSubmit(session: Session, id: unknown, params: unknown[]): void {
@@ -304,7 +353,7 @@ export class StratumServer {
     const parsed = submitParams.safeParse(params);
     if (!parsed.success)
       throw new StratumError('OTHER', 'submit takes [worker, job_id, extranonce2, ntime, nonce]');
-    const [username, jobId, extranonce2, ntime, nonce] = parsed.data;
+    const [username, jobId, extranonce2, ntime, nonce, versionBits] = parsed.data;
     const worker = session.workers.get(username);
     if (!worker) throw new StratumError('UNAUTHORIZED', `worker ${username.slice(0, 64)} is not authorized`);
     const sent = session.sent.get(jobId);
@@ -312,8 +361,9 @@ export class StratumServer {
       throw new StratumError('JOB_NOT_FOUND', 'job not found (stale)');
     const share = validateShare(
       sent.job,
-      { jobId, extranonce2, ntime, nonce },
+      { jobId, extranonce2, ntime, nonce, ...(versionBits === undefined ? {} : { versionBits }) },
       {
+        versionMask: session.versionMask,
         tag: sent.tag,
         extranonce1: session.extranonce1,
         extranonce2Size: this.options.extranonce2Size,

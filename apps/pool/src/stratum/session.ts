@@ -24,6 +24,8 @@ const KEEP_SENT = 32;
 /** One miner connection's state. Its extranonce1 is the server's, never taken from the miner. */
 export class Session {
   subscribed = false;
+  /** Header version bits this miner may roll (BIP310), 0 unless negotiated with mining.configure. */
+  versionMask = 0;
   readonly workers = new Map<string, { address: string; worker: string }>();
   difficulty: number;
   /** A difficulty to announce before the next job. */

@@ -17,9 +17,13 @@ export interface Submission {
   readonly extranonce2: string;
   readonly ntime: string;
   readonly nonce: string;
+  /** BIP310: the rolled version bits (8 hex digits), when the miner sends a sixth parameter. */
+  readonly versionBits?: string;
 }
 
 export interface ShareContext {
+  /** Version bits this session may roll (0: none). */
+  readonly versionMask: number;
   /** The coinbase tag of the notify the share names (see `NOTIFY_TAG_BYTES`). */
   readonly tag: Uint8Array;
   /** The session's own extranonce1 (server state, never the miner's word). */
@@ -66,6 +70,18 @@ export function validateShare(job: Job, submission: Submission, ctx: ShareContex
   } catch {
     throw new StratumError('OTHER', 'ntime and nonce must be 8 hex digits');
   }
+  let version = job.version;
+  if (submission.versionBits !== undefined) {
+    let bits: number;
+    try {
+      bits = stratumHexToU32(submission.versionBits);
+    } catch {
+      throw new StratumError('OTHER', 'version bits must be 8 hex digits');
+    }
+    if ((bits & ~ctx.versionMask) >>> 0 !== 0)
+      throw new StratumError('OTHER', 'version bits outside the mask agreed with mining.configure');
+    version = ((job.version & ~ctx.versionMask) | (bits & ctx.versionMask)) >>> 0;
+  }
   if (time < job.minTime || time > ctx.now + ctx.maxFutureSeconds) {
     throw new StratumError(
       'OTHER',
@@ -80,7 +96,7 @@ export function validateShare(job: Job, submission: Submission, ctx: ShareContex
     job.coinb2,
   );
   const header: BlockHeader = {
-    version: job.version,
+    version,
     prevHash: job.prevHash,
     merkleRoot: merkleRootFromBranch(sha256d(coinbase), job.merkleBranch, 0),
     time,

@@ -48,6 +48,8 @@ export class StratumClient {
   private waiters: Array<{ match: (m: any) => boolean; resolve: (m: any) => void }> = [];
   private en2Counter = 0;
   closed = false;
+  /** A header version to hash with instead of the job's (BIP310 version rolling). */
+  rolledVersion: number | undefined;
 
   static async connect(port: number): Promise<StratumClient> {
     const c = new StratumClient();
@@ -133,7 +135,7 @@ export class StratumClient {
     const prev = Buffer.from(job.prevhash, 'hex');
     for (let i = 0; i < 32; i += 4) prev.writeUInt32LE(prev.readUInt32BE(i), i); // each word back to LE
     const header = Buffer.alloc(80);
-    header.writeUInt32LE(Number.parseInt(job.version, 16), 0);
+    header.writeUInt32LE(this.rolledVersion ?? Number.parseInt(job.version, 16), 0);
     prev.copy(header, 4);
     root.copy(header, 36);
     header.writeUInt32LE(Number.parseInt(job.ntime, 16), 68);
