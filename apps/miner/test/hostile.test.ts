@@ -146,3 +146,103 @@ describe('a hostile Stratum server', () => {
     await new Promise((r) => server.close(r));
   });
 });
+
+/** A scripted pool: answers subscribe and authorize, then lets the test drive the connection. */
+async function scriptedPool(onAuthorized: (socket: Socket, send: (m: object) => void) => void) {
+  const submits: string[][] = [];
+  const connectedAt: number[] = [];
+  const server = createServer((socket: Socket) => {
+    connectedAt.push(Date.now());
+    let buffer = '';
+    const send = (m: object) => {
+      if (!socket.destroyed) socket.write(`${JSON.stringify(m)}\n`);
+    };
+    socket.on('error', () => undefined);
+    socket.on('data', (d) => {
+      buffer += d.toString();
+      for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+        const m = JSON.parse(buffer.slice(0, i));
+        buffer = buffer.slice(i + 1);
+        if (m.method === 'mining.subscribe') send({ id: m.id, result: [[], 'deadbeef', 4], error: null });
+        if (m.method === 'mining.submit') {
+          submits.push(m.params);
+          send({ id: m.id, result: true, error: null });
+        }
+        if (m.method === 'mining.authorize') {
+          send({ id: m.id, result: true, error: null });
+          onAuthorized(socket, send);
+        }
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as { port: number }).port, submits, connectedAt };
+}
+
+const jobParams = (id: string, clean: boolean) => [
+  id,
+  '0'.repeat(64),
+  '00010000000c',
+  '0100000000000000000000000000000000000000000100000000000000',
+  [],
+  '00000001',
+  '207fffff',
+  '6b011027',
+  clean,
+];
+
+describe('pool quirks', () => {
+  it('backs off more and more from a pool that hangs up right after the handshake', async () => {
+    const pool = await scriptedPool((socket, send) => {
+      send({ id: null, method: 'client.reconnect', params: [] });
+      socket.end();
+    });
+    const { StratumClient } = await import('../src/stratum/stratumClient.js');
+    const client = new StratumClient('127.0.0.1', pool.port, 'worker');
+    client.start();
+    await waitFor('five connections', () => pool.connectedAt.length >= 5, 15_000);
+    client.close();
+    await new Promise((r) => pool.server.close(r));
+    const gaps = pool.connectedAt.slice(1).map((t, i) => t - (pool.connectedAt[i] as number));
+    // 250, 500, 1000, 2000 ms (plus the handshake): each wait longer than the one before
+    for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThan((gaps[i - 1] as number) * 1.5);
+    expect(gaps[3]).toBeGreaterThanOrEqual(2000);
+  }, 20_000);
+
+  it('does not search the same ground again when a pool re-sends a job unchanged', async () => {
+    let sendJob: ((m: object) => void) | undefined;
+    const pool = await scriptedPool((_socket, send) => {
+      sendJob = send;
+      // one share per 2^20 hashes: a few a second, under the miner's cap on submissions
+      send({ id: null, method: 'mining.set_difficulty', params: [2 ** -12] });
+      send({ id: null, method: 'mining.notify', params: jobParams('j1', true) });
+    });
+    const miner = await startMiner(
+      {
+        mode: 'pool',
+        host: '127.0.0.1',
+        port: pool.port,
+        address: 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r',
+        network: 'regtest',
+        worker: undefined,
+        threads: 1,
+        engine: 'js',
+        output: 'quiet',
+        connectTimeoutMs: 5000,
+      },
+      new PassThrough(),
+    );
+    try {
+      await waitFor('shares on j1', () => pool.submits.length >= 3, 15_000);
+      sendJob?.({ id: null, method: 'mining.notify', params: jobParams('j2', false) });
+      await waitFor('shares on j2', () => pool.submits.filter((s) => s[1] === 'j2').length >= 3, 15_000);
+      const work = (job: string) =>
+        new Set(pool.submits.filter((s) => s[1] === job).map((s) => `${s[2]}:${s[4]}`));
+      const first = work('j1');
+      for (const w of work('j2')) expect(first.has(w)).toBe(false);
+    } finally {
+      await miner.stop();
+      await new Promise((r) => pool.server.close(r));
+    }
+  }, 30_000);
+});

@@ -54,12 +54,14 @@ export class PoolMode {
       this.job = job;
       this.difficulty = difficulty;
       this.status.counters.difficulty = difficulty;
-      this.extranonce2 = 0;
+      // extranonce2 keeps counting across jobs (reset only with a new extranonce1), so a job a
+      // pool sends again unchanged is never searched over the same ground twice
       this.workers.abort();
       this.wake?.();
     });
     client.on('difficulty', (d) => this.status.event('difficulty', { next: d }));
     client.on('connected', () => {
+      this.extranonce2 = 0;
       this.status.counters.connection = 'connected';
       this.status.event('connection', { state: 'connected', pool: `${client.host}:${client.port}` });
     });

@@ -56,6 +56,8 @@ export interface StratumClientEvents {
 }
 
 const MAX_LINE = 64 * 1024;
+/** A connection that lasted this long resets the reconnect backoff. */
+const STABLE_MS = 30_000;
 
 /**
  * A Stratum v1 client for sha256d pools: subscribe, authorize, notify, set_difficulty (applied from
@@ -75,6 +77,8 @@ export class StratumClient extends EventEmitter<StratumClientEvents> {
     { resolve: (r: { result: unknown; error: unknown }) => void; timer: NodeJS.Timeout }
   >();
   private attempts = 0;
+  /** When the last handshake completed: backoff starts over only after a connection that lasted. */
+  private connectedAt = 0;
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
   connected = false;
@@ -111,6 +115,9 @@ export class StratumClient extends EventEmitter<StratumClientEvents> {
       }
       if (was) this.emit('disconnected', 'connection closed');
       if (this.closed) return;
+      // a pool that accepts us and then hangs up at once (or asks to reconnect) is not a success:
+      // the backoff keeps growing until a connection has lasted STABLE_MS
+      if (was && Date.now() - this.connectedAt >= STABLE_MS) this.attempts = 0;
       const delay = Math.min(30_000, 250 * 2 ** Math.min(this.attempts++, 7));
       this.timer = setTimeout(() => this.start(), delay);
     });
@@ -132,7 +139,7 @@ export class StratumClient extends EventEmitter<StratumClientEvents> {
       socket.destroy();
       return;
     }
-    this.attempts = 0;
+    this.connectedAt = Date.now();
     this.connected = true;
     this.emit('connected');
   }
