@@ -221,11 +221,15 @@ export class P2PNetwork {
     return true;
   }
 
-  /** Drops a peer that sent invalid data and bans it for a while. */
+  /**
+   * Drops a peer that sent invalid data and bans it for a while. `why` goes to the log only:
+   * it may quote the peer, and a close reason must stay a short fixed text (ws throws on more
+   * than 123 bytes).
+   */
   private punish(peer: Peer, why: string): void {
     this.bans.set(peer.key, Date.now() + this.options.banSeconds * 1000);
     this.logger.warn({ peer: peer.key, why }, 'peer banned');
-    peer.close(1008, why.slice(0, 100));
+    peer.close(1008, 'misbehaving');
   }
 
   private broadcast(message: PeerMessage): void {

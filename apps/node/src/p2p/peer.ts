@@ -69,9 +69,17 @@ export class Peer {
     return this.nextId++;
   }
 
+  /**
+   * Closes the connection with a code and a short fixed reason. Never throws: a reason ws refuses
+   * (over 123 bytes of UTF-8) or a code it refuses ends the connection without a close frame.
+   */
   close(code = 1000, reason = ''): void {
     this.failPending(new PeerDropped('closed', reason || 'closed'));
-    this.socket.close(code, reason);
+    try {
+      this.socket.close(code, reason);
+    } catch {
+      this.socket.terminate();
+    }
   }
 
   private failPending(err: Error): void {
