@@ -113,6 +113,8 @@ export class P2PNetwork {
     if (selfUrl) this.selfUrl = normalizePeerUrl(selfUrl);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.maxPayload });
     this.wss.on('connection', (socket, req) => {
+      // First, before anything can fail: ws reports a bad frame as 'error' and then closes.
+      socket.on('error', () => {});
       const address = `${req.socket.remoteAddress ?? 'unknown'}:${req.socket.remotePort ?? 0}`;
       if (this.peers.size >= this.options.maxPeers) {
         socket.close(1013, 'too many peers');

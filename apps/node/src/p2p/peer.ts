@@ -38,6 +38,9 @@ export class Peer {
     private readonly onMessage: (peer: Peer, message: PeerMessage) => void,
     private readonly onMisbehave: (peer: Peer, why: string) => void,
   ) {
+    // ws closes the connection itself after a protocol error (bad UTF-8, oversize frame);
+    // without a listener the 'error' event would be an uncaught exception.
+    socket.on('error', () => {});
     socket.on('message', (data, isBinary) => this.receive(data.toString(), isBinary));
     socket.on('close', () => this.failPending(new PeerDropped('closed', 'peer disconnected')));
   }

@@ -21,7 +21,7 @@ import {
 import { createApiApp } from '../../src/api/app.js';
 import { NodeService } from '../../src/nodeService.js';
 import { DEFAULT_P2P_OPTIONS, P2PNetwork, type P2POptions } from '../../src/p2p/network.js';
-import { createPushServer } from '../../src/ws/pushServer.js';
+import { createPushServer, DEFAULT_PUSH_LIMITS, type PushLimits } from '../../src/ws/pushServer.js';
 import { routeUpgrades } from '../../src/ws/upgrade.js';
 import { testKey } from './blocks.js';
 
@@ -47,7 +47,13 @@ export interface TestNode {
 /** A node with its HTTP API and WebSocket on an ephemeral loopback port, in a temporary data dir. */
 export async function startTestNode(
   params: ChainParams,
-  options: { dir?: string; p2p?: Partial<P2POptions>; port?: number; requestsPerMinute?: number } = {},
+  options: {
+    dir?: string;
+    p2p?: Partial<P2POptions>;
+    push?: Partial<PushLimits>;
+    port?: number;
+    requestsPerMinute?: number;
+  } = {},
 ): Promise<TestNode> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'powcoin-node-'));
   const service = new NodeService(params, dir);
@@ -60,7 +66,7 @@ export async function startTestNode(
   });
   const app = createApiApp(service, p2p, { requestsPerMinute: options.requestsPerMinute ?? 100_000 });
   const server: Server = app.listen(options.port ?? 0, '127.0.0.1');
-  const push = createPushServer(service);
+  const push = createPushServer(service, { ...DEFAULT_PUSH_LIMITS, ...options.push });
   await new Promise((resolve) => server.once('listening', resolve));
   const port = (server.address() as AddressInfo).port;
   routeUpgrades(server, { '/ws': push.wss, '/p2p': p2p.createServer(`ws://127.0.0.1:${port}/p2p`) });
