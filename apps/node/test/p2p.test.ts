@@ -11,7 +11,7 @@ import {
   REGTEST,
 } from '@powcoin/core';
 import { waitFor } from '@powcoin/testkit';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { buildBlock, testKey } from './helpers/blocks.js';
 import { startTestNode, type TestNode } from './helpers/server.js';
 
@@ -217,6 +217,34 @@ describe('hostile and slow peers', () => {
     });
     await slow.close();
   });
+
+  for (const limit of [
+    { maxSendBufferBytes: 1_000_000, maxRequestsInFlight: 1_000_000 },
+    { maxRequestsInFlight: 4 },
+  ]) {
+    it(`drops an inbound peer that never reads its replies (${Object.keys(limit)[0]})`, async () => {
+      const a = await node({ p2p: limit });
+      let parent = createGenesisBlock(params);
+      for (let h = 1; h <= 200; h++) {
+        parent = buildBlock(params, parent, h);
+        a.service.submitBlock(parent);
+      }
+      const peer = new WebSocket(`ws://127.0.0.1:${a.port}/p2p`);
+      peer.on('error', () => {});
+      await new Promise((r) => peer.once('open', r));
+      // never read: every reply (200 headers, 32 kB) stays queued on the node's side
+      (peer as unknown as { _socket: { pause(): void } })._socket.pause();
+      await waitFor('peer connected', () => a.p2p.list().peers.length === 1);
+      const request = JSON.stringify({ type: 'getheaders', id: 1, locator: [params.genesis.hash] });
+      for (let round = 0; round < 20 && a.p2p.list().peers.length > 0; round++) {
+        for (let i = 0; i < 200; i++) peer.send(request); // 2000/s at most: under the flood limit
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await waitFor('peer dropped', () => a.p2p.list().peers.length === 0);
+      expect((await a.call('GET', '/peers')).body.banned).toEqual([]);
+      peer.terminate();
+    });
+  }
 
   it('relays a new block once: no echo between peers', async () => {
     const [a, b] = [await node(), await node()];

@@ -35,6 +35,17 @@ export interface P2POptions {
   readonly reconnectMaxMs: number;
   /** Blocks requested from a peer at once during sync. */
   readonly blocksInFlight: number;
+  /**
+   * A peer's requests answered but not yet written to its socket; one more request drops it.
+   * An honest peer has at most its blocks in flight plus one getheaders outstanding.
+   */
+  readonly maxRequestsInFlight: number;
+  /**
+   * Bytes queued for a peer (ws's `bufferedAmount`) past which its next request drops it instead
+   * of being answered: a peer that never reads cannot make the node buffer without bound.
+   * 32 MiB holds 16 blocks of the largest size in flight (2 MB of hex each).
+   */
+  readonly maxSendBufferBytes: number;
 }
 
 export const DEFAULT_P2P_OPTIONS: P2POptions = {
@@ -45,6 +56,8 @@ export const DEFAULT_P2P_OPTIONS: P2POptions = {
   reconnectMinMs: 500,
   reconnectMaxMs: 30_000,
   blocksInFlight: 16,
+  maxRequestsInFlight: 32,
+  maxSendBufferBytes: 32 * 1024 * 1024,
 };
 
 interface Outbound {
@@ -234,8 +247,27 @@ export class P2PNetwork {
     peer.close(1008, 'misbehaving');
   }
 
+  /**
+   * Checked before answering a request: a peer that leaves too much unread is dropped (not banned:
+   * it may only be slow), so what the node buffers for it stays bounded.
+   */
+  private isReading(peer: Peer): boolean {
+    const reading = peer.isReading({
+      maxInFlight: this.options.maxRequestsInFlight,
+      maxBufferedBytes: this.options.maxSendBufferBytes,
+    });
+    if (!reading) {
+      this.logger.warn(
+        { peer: peer.address, buffered: peer.socket.bufferedAmount },
+        'peer does not read its replies: dropped',
+      );
+      peer.terminate('not reading');
+    }
+    return reading;
+  }
+
   private broadcast(message: PeerMessage): void {
-    for (const peer of this.peers) if (peer.hello) peer.send(message);
+    for (const peer of this.peers) if (peer.hello && this.isReading(peer)) peer.send(message);
   }
 
   private handle(peer: Peer, message: PeerMessage): void {
@@ -255,8 +287,9 @@ export class P2PNetwork {
         return;
       }
       case 'getheaders': {
+        if (!this.isReading(peer)) return;
         const headers = service.chain.headersAfter(message.locator, MAX_HEADERS_PER_MESSAGE);
-        peer.send({
+        peer.reply({
           type: 'headers',
           id: message.id,
           headers: headers.map((h) => bytesToHex(encodeHeader(h))),
@@ -264,8 +297,9 @@ export class P2PNetwork {
         return;
       }
       case 'getblock': {
+        if (!this.isReading(peer)) return;
         const block = service.chain.getBlock(message.hash);
-        peer.send(
+        peer.reply(
           block
             ? { type: 'block', id: message.id, hex: bytesToHex(encodeBlock(block)) }
             : { type: 'notfound', id: message.id },

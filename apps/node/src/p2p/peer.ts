@@ -27,6 +27,7 @@ export class Peer {
   private readonly pending = new Map<number, Pending>();
   private windowStart = Date.now();
   private windowCount = 0;
+  private unflushedReplies = 0;
 
   constructor(
     readonly socket: WebSocket,
@@ -52,6 +53,25 @@ export class Peer {
 
   send(message: PeerMessage): void {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  /** Answers one of the peer's requests, counted until ws has written it to the socket. */
+  reply(message: PeerMessage): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.unflushedReplies++;
+    this.socket.send(JSON.stringify(message), () => {
+      this.unflushedReplies--;
+    });
+  }
+
+  /**
+   * Whether the peer reads what it is sent: false once its replies not yet written to the socket
+   * reach `maxInFlight`, or the bytes queued for it (ws's `bufferedAmount`) pass `maxBufferedBytes`.
+   */
+  isReading(limits: { maxInFlight: number; maxBufferedBytes: number }): boolean {
+    return (
+      this.unflushedReplies < limits.maxInFlight && this.socket.bufferedAmount <= limits.maxBufferedBytes
+    );
   }
 
   /** Sends a request and waits for the reply carrying its id, within the time limit. */
@@ -83,6 +103,12 @@ export class Peer {
     } catch {
       this.socket.terminate();
     }
+  }
+
+  /** Ends the connection at once, dropping whatever is still queued for the peer. */
+  terminate(reason: string): void {
+    this.failPending(new PeerDropped('closed', reason));
+    this.socket.terminate();
   }
 
   private failPending(err: Error): void {
