@@ -218,6 +218,61 @@ describe('hostile and slow peers', () => {
     await slow.close();
   });
 
+  /** A peer at the node's /p2p that says hello (claiming `listen`), then sends garbage. */
+  async function misbehaveAt(url: string, listen?: string): Promise<number> {
+    const peer = new WebSocket(url);
+    peer.on('error', () => {});
+    await new Promise((r) => peer.once('open', r));
+    const closed = new Promise<number>((r) => peer.once('close', (code) => r(code)));
+    peer.send(
+      JSON.stringify({
+        type: 'hello',
+        network: 'regtest',
+        genesis: params.genesis.hash,
+        height: 0,
+        chainWork: '1',
+        ...(listen ? { listen } : {}),
+      }),
+    );
+    peer.send('garbage');
+    return closed;
+  }
+
+  it('an inbound peer cannot get another node banned by claiming its listen URL', async () => {
+    const [a, b] = [await node(), await node()];
+    expect(await misbehaveAt(`ws://127.0.0.1:${a.port}/p2p`, `ws://127.0.0.1:${b.port}/p2p`)).toBe(1008);
+    // from loopback the peer is only dropped; nothing is banned, least of all b's URL
+    expect((await a.call('GET', '/peers')).body.banned).toEqual([]);
+    await connect(a, b);
+    await connect(b, a);
+    await waitFor('a and b connected both ways', () => a.p2p.connectedCount === 2);
+  });
+
+  it('bans a misbehaving inbound peer by its IP address, whatever port it comes back from', async () => {
+    const a = await node();
+    // hands a's /p2p server every connection as if it came from 203.0.113.9 (loopback only here)
+    const relay = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((r) => relay.once('listening', r));
+    relay.on('connection', (socket, req) =>
+      a.p2pServer.emit('connection', socket, {
+        socket: { remoteAddress: '::ffff:203.0.113.9', remotePort: req.socket.remotePort },
+      }),
+    );
+    const relayUrl = `ws://127.0.0.1:${(relay.address() as { port: number }).port}/p2p`;
+    try {
+      expect(await misbehaveAt(relayUrl, `ws://127.0.0.1:${a.port}/p2p`)).toBe(1008);
+      const { banned } = (await a.call('GET', '/peers')).body;
+      expect(banned.map((x: { peer: string }) => x.peer)).toEqual(['203.0.113.9']);
+      // a new connection (new port, no listen) from the same address is refused at once
+      const again = new WebSocket(relayUrl);
+      again.on('error', () => {});
+      expect(await new Promise((r) => again.once('close', (code) => r(code)))).toBe(1008);
+      expect(a.p2p.list().peers).toEqual([]);
+    } finally {
+      await new Promise((r) => relay.close(r));
+    }
+  });
+
   for (const limit of [
     { maxSendBufferBytes: 1_000_000, maxRequestsInFlight: 1_000_000 },
     { maxRequestsInFlight: 4 },

@@ -15,6 +15,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { ChainError } from '../chain/chainError.js';
 import { MempoolError } from '../mempool/mempool.js';
 import type { NodeService } from '../nodeService.js';
+import { BanList, inboundBanKey } from './banList.js';
 import { MAX_HEADERS_PER_MESSAGE, type PeerMessage, peerMessageSchema } from './messages.js';
 import { Peer, PeerDropped } from './peer.js';
 import { normalizePeerUrl } from './peerUrl.js';
@@ -25,10 +26,12 @@ export interface Logger {
 }
 
 export interface P2POptions {
-  /** Our own `/p2p` URL, told to peers so they can tell us apart (and ban the right one). */
+  /** Our own `/p2p` URL, told to peers in our hello (they show it; nothing is keyed by it). */
   readonly selfUrl?: string;
   readonly requestTimeoutMs: number;
   readonly banSeconds: number;
+  /** Most bans kept at once (the oldest goes first). */
+  readonly maxBans: number;
   readonly maxPeers: number;
   readonly maxMessagesPerSecond: number;
   readonly reconnectMinMs: number;
@@ -51,6 +54,7 @@ export interface P2POptions {
 export const DEFAULT_P2P_OPTIONS: P2POptions = {
   requestTimeoutMs: 10_000,
   banSeconds: 600,
+  maxBans: 1000,
   maxPeers: 32,
   maxMessagesPerSecond: 2000,
   reconnectMinMs: 500,
@@ -81,12 +85,14 @@ export interface PeerInfo {
  * The node's peers: dials `--peer` and registered URLs (with backoff, again after a restart),
  * accepts inbound peers at `/p2p`, gossips new blocks and transactions once each, and syncs
  * headers-first from any peer with more work. A peer that sends invalid data is dropped and banned
- * for `banSeconds`; a peer that does not answer in time is dropped, so sync goes on with the others.
+ * for `banSeconds`: by the URL the node dialled, or an inbound peer by its IP address (from
+ * loopback only dropped); a peer that does not answer in time is dropped, so sync goes on with
+ * the others.
  */
 export class P2PNetwork {
   private readonly peers = new Set<Peer>();
   private readonly outbound = new Map<string, Outbound>();
-  private readonly bans = new Map<string, number>();
+  private readonly bans: BanList;
   private readonly syncing = new Map<Peer, Promise<void>>();
   private readonly schema;
   private wss: WebSocketServer | undefined;
@@ -101,6 +107,7 @@ export class P2PNetwork {
     private readonly options: P2POptions = DEFAULT_P2P_OPTIONS,
   ) {
     this.schema = peerMessageSchema(service.params.maxBlockBytes);
+    this.bans = new BanList(options.maxBans);
     this.selfUrl = options.selfUrl;
     // Relay only what this node newly accepted: a block or tx already known is never re-sent,
     // so gossip stops after one round instead of echoing between peers.
@@ -129,11 +136,16 @@ export class P2PNetwork {
       // First, before anything can fail: ws reports a bad frame as 'error' and then closes.
       socket.on('error', () => {});
       const address = `${req.socket.remoteAddress ?? 'unknown'}:${req.socket.remotePort ?? 0}`;
+      const banKey = inboundBanKey(req.socket.remoteAddress);
+      if (banKey !== undefined && this.bans.isBanned(banKey)) {
+        socket.close(1008, 'banned');
+        return;
+      }
       if (this.peers.size >= this.options.maxPeers) {
         socket.close(1013, 'too many peers');
         return;
       }
-      this.adopt(socket, 'inbound', address);
+      this.adopt(socket, 'inbound', address, banKey);
     });
     return this.wss;
   }
@@ -142,7 +154,7 @@ export class P2PNetwork {
   addPeer(rawUrl: string, persist = true): string {
     const url = normalizePeerUrl(rawUrl);
     if (url === this.selfUrl) throw new RangeError('a node cannot peer with itself');
-    if (this.isBanned(url)) throw new RangeError(`peer ${url} is banned`);
+    if (this.bans.isBanned(url)) throw new RangeError(`peer ${url} is banned`);
     if (persist) this.service.store.putPeer(url);
     if (!this.outbound.has(url)) {
       const entry: Outbound = { url, attempts: 0, timer: undefined, peer: undefined, socket: undefined };
@@ -165,7 +177,7 @@ export class P2PNetwork {
 
   private dial(entry: Outbound): void {
     if (this.closed || !this.outbound.has(entry.url)) return;
-    if (this.isBanned(entry.url)) {
+    if (this.bans.isBanned(entry.url)) {
       this.scheduleRedial(entry);
       return;
     }
@@ -176,7 +188,7 @@ export class P2PNetwork {
     entry.socket = socket;
     socket.on('open', () => {
       entry.attempts = 0;
-      entry.peer = this.adopt(socket, 'outbound', entry.url);
+      entry.peer = this.adopt(socket, 'outbound', entry.url, entry.url);
     });
     socket.on('error', () => {
       // 'close' follows and schedules the next attempt
@@ -199,11 +211,17 @@ export class P2PNetwork {
     entry.timer = setTimeout(() => this.dial(entry), delay);
   }
 
-  private adopt(socket: WebSocket, direction: 'inbound' | 'outbound', address: string): Peer {
+  private adopt(
+    socket: WebSocket,
+    direction: 'inbound' | 'outbound',
+    address: string,
+    banKey: string | undefined,
+  ): Peer {
     const peer = new Peer(
       socket,
       direction,
       address,
+      banKey,
       this.schema,
       {
         requestTimeoutMs: this.options.requestTimeoutMs,
@@ -226,24 +244,18 @@ export class P2PNetwork {
     return peer;
   }
 
-  private isBanned(key: string): boolean {
-    const until = this.bans.get(key);
-    if (until === undefined) return false;
-    if (Date.now() >= until) {
-      this.bans.delete(key);
-      return false;
-    }
-    return true;
-  }
-
   /**
    * Drops a peer that sent invalid data and bans it for a while. `why` goes to the log only:
    * it may quote the peer, and a close reason must stay a short fixed text (ws throws on more
    * than 123 bytes).
    */
   private punish(peer: Peer, why: string): void {
-    this.bans.set(peer.key, Date.now() + this.options.banSeconds * 1000);
-    this.logger.warn({ peer: peer.key, why }, 'peer banned');
+    if (peer.banKey === undefined) {
+      this.logger.warn({ peer: peer.address, why }, 'local peer dropped');
+    } else {
+      this.bans.ban(peer.banKey, this.options.banSeconds);
+      this.logger.warn({ peer: peer.address, ban: peer.banKey, why }, 'peer banned');
+    }
     peer.close(1008, 'misbehaving');
   }
 
@@ -279,10 +291,6 @@ export class P2PNetwork {
           return;
         }
         peer.hello = message;
-        if (this.isBanned(peer.key)) {
-          peer.close(1008, 'banned');
-          return;
-        }
         if (BigInt(message.chainWork) > service.chain.tip().chainWork) void this.sync(peer);
         return;
       }
@@ -424,7 +432,7 @@ export class P2PNetwork {
     } catch (err) {
       if (err instanceof PeerDropped) {
         if (err.reason === 'slow') {
-          this.logger.warn({ peer: peer.key, why: err.message }, 'slow peer dropped');
+          this.logger.warn({ peer: peer.address, why: err.message }, 'slow peer dropped');
           peer.close(1001, 'too slow');
         }
         return;
@@ -459,10 +467,7 @@ export class P2PNetwork {
         height: undefined,
         listen: undefined,
       }));
-    const banned = [...this.bans.entries()]
-      .filter(([key]) => this.isBanned(key))
-      .map(([peer, until]) => ({ peer, until }));
-    return { peers: [...connected, ...dialling], banned };
+    return { peers: [...connected, ...dialling], banned: this.bans.list() };
   }
 
   get connectedCount(): number {

@@ -32,8 +32,14 @@ export class Peer {
   constructor(
     readonly socket: WebSocket,
     readonly direction: PeerDirection,
-    /** The URL we dialled (outbound) or the remote address (inbound). */
+    /** The URL we dialled (outbound) or the remote address and port (inbound). */
     readonly address: string,
+    /**
+     * What a ban of this peer applies to: the URL we dialled, or the remote IP address of an
+     * inbound peer; `undefined` when it is only disconnected (inbound from loopback). Never the
+     * `listen` URL a peer claims in its hello.
+     */
+    readonly banKey: string | undefined,
     private readonly schema: z.ZodType<PeerMessage>,
     private readonly limits: { requestTimeoutMs: number; maxMessagesPerSecond: number },
     private readonly onMessage: (peer: Peer, message: PeerMessage) => void,
@@ -44,11 +50,6 @@ export class Peer {
     socket.on('error', () => {});
     socket.on('message', (data, isBinary) => this.receive(data.toString(), isBinary));
     socket.on('close', () => this.failPending(new PeerDropped('closed', 'peer disconnected')));
-  }
-
-  /** The URL this peer listens on, as it declared, or the address we know it by. */
-  get key(): string {
-    return this.hello?.listen ?? this.address;
   }
 
   send(message: PeerMessage): void {

@@ -18,6 +18,7 @@ import {
   sha256d,
   type Transaction,
 } from '@powcoin/core';
+import type { WebSocketServer } from 'ws';
 import { createApiApp } from '../../src/api/app.js';
 import { NodeService } from '../../src/nodeService.js';
 import { DEFAULT_P2P_OPTIONS, P2PNetwork, type P2POptions } from '../../src/p2p/network.js';
@@ -28,6 +29,8 @@ import { testKey } from './blocks.js';
 export interface TestNode {
   readonly service: NodeService;
   readonly p2p: P2PNetwork;
+  /** The node's `/p2p` WebSocket server (tests may hand it connections directly). */
+  readonly p2pServer: WebSocketServer;
   readonly dir: string;
   readonly port: number;
   readonly base: string;
@@ -69,7 +72,8 @@ export async function startTestNode(
   const push = createPushServer(service, { ...DEFAULT_PUSH_LIMITS, ...options.push });
   await new Promise((resolve) => server.once('listening', resolve));
   const port = (server.address() as AddressInfo).port;
-  routeUpgrades(server, { '/ws': push.wss, '/p2p': p2p.createServer(`ws://127.0.0.1:${port}/p2p`) });
+  const p2pServer = p2p.createServer(`ws://127.0.0.1:${port}/p2p`);
+  routeUpgrades(server, { '/ws': push.wss, '/p2p': p2pServer });
   p2p.restorePeers();
   const base = `http://127.0.0.1:${port}`;
 
@@ -109,6 +113,7 @@ export async function startTestNode(
   return {
     service,
     p2p,
+    p2pServer,
     dir,
     port,
     base,
