@@ -132,6 +132,29 @@ describe('peers, gossip and sync', () => {
     expect(ledgerOf(b2)).toEqual(ledgerOf(a));
   });
 
+  it("a block ahead of a node's clock is ignored, never punished, and taken once the clock catches up", async () => {
+    const wallClock = () => Math.floor(Date.now() / 1000);
+    let behind = 100; // b's clock is 100 s slow
+    const a = await node();
+    const b = await node({ clock: () => wallClock() - behind });
+    await connect(b, a);
+    await waitFor('connected', () => a.p2p.connectedCount === 1 && b.p2p.connectedCount === 1);
+    // valid on a's clock, too far ahead on b's
+    const early = buildBlock(params, createGenesisBlock(params), 1);
+    const header = { ...early.header, time: wallClock() + params.maxFutureBlockSeconds - 50 };
+    while (!checkProofOfWork(headerHash(header), header.bits, params.powLimit)) header.nonce++;
+    const posted = await a.call('POST', '/blocks', { hex: bytesToHex(encodeBlock({ ...early, header })) });
+    expect(posted.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(tipOf(b).height).toBe(0);
+    expect((await b.call('GET', '/peers')).body.banned).toEqual([]);
+    expect(b.p2p.connectedCount).toBe(1);
+    // b's clock catches up: the next block makes b fetch both
+    behind = 0;
+    expect((await a.mine()).status).toBe(201);
+    await waitFor("b on a's tip", () => tipOf(b).hash === tipOf(a).hash);
+  });
+
   it('the classic routes register nodes and resolve to the longest-work chain', async () => {
     const [a, b] = [await node(), await node()];
     for (let i = 0; i < 4; i++) await b.mine();

@@ -64,6 +64,15 @@ export const DEFAULT_P2P_OPTIONS: P2POptions = {
   maxSendBufferBytes: 32 * 1024 * 1024,
 };
 
+/**
+ * A block or header dated too far ahead of this node's clock: not proof that the peer is
+ * dishonest (either clock may be off), so it is ignored, not punished, and not marked invalid,
+ * as in Bitcoin Core. It is taken later, once the clock has caught up.
+ */
+function isAheadOfClock(err: unknown): err is ConsensusError {
+  return err instanceof ConsensusError && err.code === 'BLOCK_TIME_TOO_NEW';
+}
+
 interface Outbound {
   readonly url: string;
   attempts: number;
@@ -335,6 +344,8 @@ export class P2PNetwork {
     } catch (err) {
       if (err instanceof ChainError && err.code === 'BLOCK_PARENT_UNKNOWN') void this.sync(peer);
       else if (err instanceof ChainError && err.code === 'BLOCK_DUPLICATE') return;
+      else if (isAheadOfClock(err))
+        this.logger.info({ peer: peer.address, why: err.message }, 'block ignored');
       else if (err instanceof ConsensusError || err instanceof ChainError)
         this.punish(peer, `invalid block: ${err.message}`);
       else throw err;
@@ -390,6 +401,10 @@ export class P2PNetwork {
         try {
           chain.acceptHeaders(headers, this.service.now());
         } catch (err) {
+          if (isAheadOfClock(err)) {
+            this.logger.info({ peer: peer.address, why: err.message }, 'sync paused');
+            return;
+          }
           if (err instanceof ConsensusError || err instanceof ChainError) {
             this.punish(peer, `bad headers: ${err.message}`);
             return;
@@ -421,6 +436,10 @@ export class P2PNetwork {
             this.service.submitBlock(block);
           } catch (err) {
             if (err instanceof ChainError && err.code === 'BLOCK_DUPLICATE') continue;
+            if (isAheadOfClock(err)) {
+              this.logger.info({ peer: peer.address, why: err.message }, 'sync paused');
+              return;
+            }
             if (err instanceof ConsensusError || err instanceof ChainError) {
               this.punish(peer, `invalid block: ${err.message}`);
               return;

@@ -54,12 +54,14 @@ export async function startTestNode(
     dir?: string;
     p2p?: Partial<P2POptions>;
     push?: Partial<PushLimits>;
+    /** The node's clock in seconds (default: the wall clock). */
+    clock?: () => number;
     port?: number;
     requestsPerMinute?: number;
   } = {},
 ): Promise<TestNode> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'powcoin-node-'));
-  const service = new NodeService(params, dir);
+  const service = new NodeService(params, dir, options.clock);
   const silent = { info: () => {}, warn: () => {} };
   const p2p = new P2PNetwork(service, silent, {
     ...DEFAULT_P2P_OPTIONS,
