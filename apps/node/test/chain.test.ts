@@ -126,6 +126,31 @@ describe('chain on SQLite', () => {
     expect(a).toHaveLength(1);
   });
 
+  it('refuses blocks on an invalid parent without storing anything, with or without proof of work', () => {
+    const trunk = mineBranch(createGenesisBlock(params), 0, 12, 1);
+    const overspend = createTransfer(params, testKey(0).privateKey, {
+      to: testKey(3).hash,
+      amount: 5000n * COIN,
+      fee: 0n,
+      nonce: 0,
+    });
+    const bad = buildBlock(params, trunk[11] as Block, 13, { txs: [overspend] });
+    expect(() => chain.submitBlock(bad, NOW)).toThrow(
+      expect.objectContaining({ code: 'TX_INSUFFICIENT_FUNDS' }),
+    );
+    expect(store.getHeader(hashToHex(headerHash(bad.header)))?.invalid).toBe(true);
+    const mined = buildBlock(params, bad, 14);
+    // bits 0: no proof of work at all, and a work value that does not fit 64 hex digits
+    const unmined = { ...mined, header: { ...mined.header, bits: 0, nonce: 7 } };
+    for (const child of [mined, unmined]) {
+      expect(() => chain.submitBlock(child, NOW)).toThrow(
+        expect.objectContaining({ code: 'BLOCK_KNOWN_INVALID' }),
+      );
+      expect(store.getHeader(hashToHex(headerHash(child.header)))).toBeUndefined();
+    }
+    expect(chain.tip().height).toBe(12);
+  });
+
   it('refuses orphans, duplicates and invalid headers without storing them', () => {
     const genesis = createGenesisBlock(params);
     const [b1] = mineBranch(genesis, 0, 1, 1);

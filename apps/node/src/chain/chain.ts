@@ -145,15 +145,17 @@ export class Chain {
       throw new ChainError('BLOCK_PARENT_UNKNOWN', `parent ${prevHash} of block ${hash} is unknown`);
     }
     if (parent.invalid) {
-      this.store.transaction(() => this.storeHeader(block.header, hash, parent, true));
+      // Nothing is written: the block cannot be valid, and storing it unchecked would let anyone
+      // add rows (any bits, no proof of work) with one request each.
       throw new ChainError('BLOCK_KNOWN_INVALID', `block ${hash} builds on invalid block ${prevHash}`);
     }
     const height = parent.height + 1;
+    // Header (link, bits, time, proof of work) and body are checked before anything is written.
     validateHeader(block.header, headerContextFromAncestors(this.params, this.ancestors(parent), now));
     validateBlockBody(block, this.params, height);
 
     const row = this.store.transaction(() => {
-      const stored = this.storeHeader(block.header, hash, parent, false);
+      const stored = this.storeHeader(block.header, hash, parent);
       this.store.putBlock(hash, encodeBlock(block));
       return stored;
     });
@@ -168,7 +170,7 @@ export class Chain {
   /**
    * Headers-first sync: validates a run of headers (each on a known parent: link, bits, time,
    * proof of work) and indexes them without bodies. Returns how many were new. Throws on the first
-   * invalid header (after marking it invalid), so the caller can punish the peer that sent it.
+   * invalid header (nothing of it is stored), so the caller can punish the peer that sent it.
    */
   acceptHeaders(headers: readonly BlockHeader[], now: number): number {
     let added = 0;
@@ -185,7 +187,7 @@ export class Chain {
       if (parent.invalid)
         throw new ChainError('BLOCK_KNOWN_INVALID', `header ${hash} builds on an invalid block`);
       validateHeader(header, headerContextFromAncestors(this.params, this.ancestors(parent), now));
-      this.store.transaction(() => this.storeHeader(header, hash, parent, false));
+      this.store.transaction(() => this.storeHeader(header, hash, parent));
       added++;
     }
     return added;
@@ -245,7 +247,8 @@ export class Chain {
     return this.store.hasBlock(hash);
   }
 
-  private storeHeader(header: BlockHeader, hash: string, parent: HeaderRow, invalid: boolean): HeaderRow {
+  /** Indexes a header that passed `validateHeader` on a valid parent. */
+  private storeHeader(header: BlockHeader, hash: string, parent: HeaderRow): HeaderRow {
     const row = {
       hash,
       prevHash: parent.hash,
@@ -256,8 +259,7 @@ export class Chain {
       header: encodeHeader(header),
     };
     if (!this.store.getHeader(hash)) this.store.putHeader(row);
-    if (invalid) this.store.markInvalid(hash);
-    return { ...row, invalid };
+    return { ...row, invalid: false };
   }
 
   /**
