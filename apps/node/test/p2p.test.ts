@@ -155,6 +155,46 @@ describe('peers, gossip and sync', () => {
     await waitFor("b on a's tip", () => tipOf(b).hash === tipOf(a).hash);
   });
 
+  it('caps outgoing peers, stored and dialled; a refused request adds none of its URLs', async () => {
+    const peerUrl = (port: number) => `ws://127.0.0.1:${port}/p2p`; // nothing listens: dialled again and again
+    const a = await node({ p2p: { maxOutbound: 3 } });
+    const dialled = () =>
+      a.p2p
+        .list()
+        .peers.map((p) => p.url)
+        .sort();
+    expect((await a.call('POST', '/nodes/register', { nodes: [peerUrl(1), peerUrl(2)] })).status).toBe(201);
+    expect((await a.call('POST', '/peers', { url: peerUrl(2) })).status).toBe(201); // already there
+    expect((await a.call('POST', '/peers', { url: peerUrl(3) })).status).toBe(201);
+    for (const [path, body] of [
+      ['/peers', { url: peerUrl(4) }],
+      ['/nodes/register', { nodes: [peerUrl(1), peerUrl(4)] }],
+    ] as const) {
+      expect(await a.call('POST', path, body)).toMatchObject({
+        status: 409,
+        body: { error: { code: 'PEER_LIMIT' } },
+      });
+    }
+    const three = [peerUrl(1), peerUrl(2), peerUrl(3)];
+    expect(dialled()).toEqual(three);
+    expect(a.service.store.allPeers()).toEqual(three);
+
+    // all or nothing: a good URL before a bad one is not added either
+    const b = await node();
+    const mixed = await b.call('POST', '/nodes/register', { nodes: [peerUrl(5), 'ftp://x'] });
+    expect(mixed).toMatchObject({ status: 400, body: { error: { code: 'BAD_PEER' } } });
+    expect(b.p2p.list().peers).toEqual([]);
+    expect(b.service.store.allPeers()).toEqual([]);
+
+    // a data dir holding more peers than the cap (an older node's) dials only up to it
+    for (const port of [6, 7, 8]) a.service.store.putPeer(peerUrl(port));
+    const dir = a.dir;
+    await a.stop(true);
+    nodes.splice(nodes.indexOf(a), 1);
+    const restarted = await node({ dir, p2p: { maxOutbound: 3 } });
+    expect(restarted.p2p.list().peers).toHaveLength(3);
+  });
+
   it('the classic routes register nodes and resolve to the longest-work chain', async () => {
     const [a, b] = [await node(), await node()];
     for (let i = 0; i < 4; i++) await b.mine();

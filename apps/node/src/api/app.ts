@@ -219,28 +219,19 @@ export function createApiApp(
     });
   });
 
-  const addPeers = (urls: readonly string[]) =>
-    urls.map((url) => {
-      try {
-        return p2p.addPeer(url);
-      } catch (err) {
-        throw new HttpError(400, 'BAD_PEER', (err as Error).message);
-      }
-    });
-
   app.get('/peers', (_req, res) => {
     res.json(p2p.list());
   });
 
   app.post('/peers', (req, res) => {
     const { url } = parse(addPeerBody, req.body, 'body');
-    res.status(201).json({ url: addPeers([url])[0] });
+    res.status(201).json({ url: p2p.addPeer(url) });
   });
 
   // Classic routes: register nodes; resolve conflicts by syncing with every peer (most work wins).
   app.post('/nodes/register', (req, res) => {
     const { nodes } = parse(registerNodesBody, req.body, 'body');
-    const added = addPeers(nodes);
+    const added = p2p.addPeers(nodes);
     res.status(201).json({ message: 'New nodes have been added', total_nodes: added });
   });
 

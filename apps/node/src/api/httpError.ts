@@ -1,6 +1,7 @@
 import { ConsensusError } from '@powcoin/core';
 import { ChainError } from '../chain/chainError.js';
 import { MempoolError } from '../mempool/mempool.js';
+import { PeerError } from '../p2p/peerError.js';
 
 /** An error answered as `{"error": {"code", "message"}}` with a 4xx status. */
 export class HttpError extends Error {
@@ -21,6 +22,8 @@ export function toHttpError(err: unknown): HttpError {
     return new HttpError(err.code.startsWith('DECODE_') ? 400 : 422, err.code, err.message);
   if (err instanceof MempoolError)
     return new HttpError(err.code === 'MEMPOOL_FULL' ? 429 : 409, err.code, err.message);
+  if (err instanceof PeerError)
+    return new HttpError(err.code === 'PEER_LIMIT' ? 409 : 400, err.code, err.message);
   if (err instanceof ChainError)
     return new HttpError(err.code === 'BLOCK_DUPLICATE' ? 409 : 422, err.code, err.message);
   return new HttpError(500, 'INTERNAL', 'internal error');

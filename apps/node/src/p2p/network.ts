@@ -18,6 +18,7 @@ import type { NodeService } from '../nodeService.js';
 import { BanList, inboundBanKey } from './banList.js';
 import { MAX_HEADERS_PER_MESSAGE, type PeerMessage, peerMessageSchema } from './messages.js';
 import { Peer, PeerDropped } from './peer.js';
+import { PeerError } from './peerError.js';
 import { normalizePeerUrl } from './peerUrl.js';
 
 export interface Logger {
@@ -33,6 +34,11 @@ export interface P2POptions {
   /** Most bans kept at once (the oldest goes first). */
   readonly maxBans: number;
   readonly maxPeers: number;
+  /**
+   * Most peers the node dials (command line, stored and registered over HTTP together): each is
+   * stored and redialled forever, so HTTP clients must not add them without bound.
+   */
+  readonly maxOutbound: number;
   readonly maxMessagesPerSecond: number;
   readonly reconnectMinMs: number;
   readonly reconnectMaxMs: number;
@@ -56,6 +62,7 @@ export const DEFAULT_P2P_OPTIONS: P2POptions = {
   banSeconds: 600,
   maxBans: 1000,
   maxPeers: 32,
+  maxOutbound: 16,
   maxMessagesPerSecond: 2000,
   reconnectMinMs: 500,
   reconnectMaxMs: 30_000,
@@ -161,19 +168,44 @@ export class P2PNetwork {
 
   /** Starts dialling a peer URL (http(s) node base URLs are mapped to their `/p2p` endpoint). */
   addPeer(rawUrl: string, persist = true): string {
-    const url = normalizePeerUrl(rawUrl);
-    if (url === this.selfUrl) throw new RangeError('a node cannot peer with itself');
-    if (this.bans.isBanned(url)) throw new RangeError(`peer ${url} is banned`);
-    if (persist) this.service.store.putPeer(url);
-    if (!this.outbound.has(url)) {
+    return this.addPeers([rawUrl], persist)[0] as string;
+  }
+
+  /**
+   * Starts dialling peer URLs, all or none: every URL is checked (a node URL, not ourselves, not
+   * banned) and the room under `maxOutbound` counted before any is stored or dialled. URLs already
+   * dialled are accepted again without counting twice. Returns the normalised URLs; throws a
+   * `PeerError`.
+   */
+  addPeers(rawUrls: readonly string[], persist = true): string[] {
+    const urls = rawUrls.map((raw) => {
+      let url: string;
+      try {
+        url = normalizePeerUrl(raw);
+      } catch (err) {
+        throw new PeerError('BAD_PEER', (err as Error).message);
+      }
+      if (url === this.selfUrl) throw new PeerError('BAD_PEER', 'a node cannot peer with itself');
+      if (this.bans.isBanned(url)) throw new PeerError('BAD_PEER', `peer ${url} is banned`);
+      return url;
+    });
+    const fresh = [...new Set(urls)].filter((url) => !this.outbound.has(url));
+    if (this.outbound.size + fresh.length > this.options.maxOutbound) {
+      throw new PeerError(
+        'PEER_LIMIT',
+        `at most ${this.options.maxOutbound} outgoing peers: ${this.outbound.size} already, ${fresh.length} more asked`,
+      );
+    }
+    for (const url of fresh) {
+      if (persist) this.service.store.putPeer(url);
       const entry: Outbound = { url, attempts: 0, timer: undefined, peer: undefined, socket: undefined };
       this.outbound.set(url, entry);
       this.dial(entry);
     }
-    return url;
+    return urls;
   }
 
-  /** Dials every peer stored in the data dir. */
+  /** Dials the peers stored in the data dir (at most `maxOutbound`; the rest are logged and skipped). */
   restorePeers(): void {
     for (const url of this.service.store.allPeers()) {
       try {
