@@ -1,5 +1,6 @@
 import {
   addressFromHash,
+  blockSubsidy,
   bytesToHex,
   COIN,
   concatBytes,
@@ -155,6 +156,22 @@ describe('HTTP API', () => {
     const res = await call('POST', '/blocks', { hex });
     expect(res.status).toBe(422);
     expect(['BLOCK_BAD_MERKLE_ROOT', 'BLOCK_BAD_POW']).toContain(res.body.error.code);
+  });
+
+  it('keeps mining once the subsidy is 0: the template then pays nothing', async () => {
+    // subsidy 50 coins halved every block: 0 from height 33 (5e9 < 2^33)
+    const halving = { ...params, halvingInterval: 1 };
+    expect(blockSubsidy(halving, 33)).toBe(0n);
+    const short = await startTestNode(halving);
+    try {
+      for (let height = 1; height <= 35; height++) {
+        expect((await short.mine()).body).toMatchObject({ height, status: 'tip' });
+      }
+      const { body: block } = await short.call('GET', '/blocks/35');
+      expect(block.txs[0].outputs).toEqual([]);
+    } finally {
+      await short.stop();
+    }
   });
 
   it('answers a client over its request rate with 429 RATE_LIMITED', async () => {
