@@ -119,6 +119,10 @@ describe('HTTP API', () => {
       ['GET', `/tx/${'0'.repeat(64)}`, undefined, undefined, 404, 'NOT_FOUND'],
       ['GET', '/template?address=foo', undefined, undefined, 422, 'ADDRESS_MALFORMED'],
       ['GET', '/nope', undefined, undefined, 404, 'NOT_FOUND'],
+      // bad percent-encoding in the path: the router cannot decode the parameter
+      ['GET', '/blocks/%E0%A4%A', undefined, undefined, 400, 'BAD_REQUEST'],
+      ['GET', '/address/%zz', undefined, undefined, 400, 'BAD_REQUEST'],
+      ['GET', '/tx/%', undefined, undefined, 400, 'BAD_REQUEST'],
     ];
     for (const [method, path, body, raw, status, code] of cases) {
       const res = await call(method, path, body, raw);

@@ -249,18 +249,7 @@ export function createApiApp(
 
   app.use((_req, _res, next) => next(new HttpError(404, 'NOT_FOUND', 'no such route')));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const bodyError = err as { type?: string; status?: number };
-    const http =
-      bodyError.type === 'entity.too.large'
-        ? new HttpError(413, 'BODY_TOO_LARGE', 'request body is too large')
-        : bodyError.type === 'entity.parse.failed'
-          ? new HttpError(400, 'BAD_JSON', 'request body is not valid JSON')
-          : typeof bodyError.status === 'number' &&
-              bodyError.status >= 400 &&
-              bodyError.status < 500 &&
-              bodyError.type
-            ? new HttpError(bodyError.status, 'BAD_REQUEST', 'malformed request')
-            : toHttpError(err);
+    const http = toHttpError(err);
     res.status(http.status).json({ error: { code: http.code, message: http.message } });
   });
   return app;
