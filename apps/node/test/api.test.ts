@@ -178,6 +178,13 @@ describe('HTTP API', () => {
     }
   });
 
+  it('never makes a 64-byte coinbase, which no block may hold', async () => {
+    // 29 bytes of extranonce space and one output would make exactly 64 bytes
+    const { body: t } = await call('GET', `/template?address=${miner}&extranonceBytes=29`);
+    expect(t.coinb1.length / 2 + 29 + t.coinb2.length / 2).toBe(65);
+    expect((await node.mine(miner, 29)).body).toMatchObject({ height: 1, status: 'tip' });
+  });
+
   it('answers a client over its request rate with 429 RATE_LIMITED', async () => {
     const limited = await startTestNode(params, { requestsPerMinute: 5 });
     try {

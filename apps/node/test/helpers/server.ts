@@ -42,7 +42,7 @@ export interface TestNode {
     raw?: string,
   ): Promise<{ status: number; body: Record<string, any> }>;
   /** Mines a block from the node's own template (as a solo miner would) and submits it. */
-  mine(address?: string): Promise<{ status: number; body: Record<string, any> }>;
+  mine(address?: string, extranonceBytes?: number): Promise<{ status: number; body: Record<string, any> }>;
   /** Stops the node; `keepData` leaves its data dir for a restart. */
   stop(keepData?: boolean): Promise<void>;
 }
@@ -88,8 +88,11 @@ export async function startTestNode(
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
 
-  const mine: TestNode['mine'] = async (address = addressFromHash(params, testKey(0).hash)) => {
-    const { body: t } = await call('GET', `/template?address=${address}`);
+  const mine: TestNode['mine'] = async (
+    address = addressFromHash(params, testKey(0).hash),
+    extranonceBytes = 8,
+  ) => {
+    const { body: t } = await call('GET', `/template?address=${address}&extranonceBytes=${extranonceBytes}`);
     const { bytes: coinbase } = joinCoinbase(
       { coinb1: hexToBytes(t.coinb1), coinb2: hexToBytes(t.coinb2) },
       new Uint8Array(t.extranonceBytes),
