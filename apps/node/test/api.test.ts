@@ -1,5 +1,6 @@
 import {
   addressFromHash,
+  blockSubsidy,
   bytesToHex,
   COIN,
   concatBytes,
@@ -118,6 +119,10 @@ describe('HTTP API', () => {
       ['GET', `/tx/${'0'.repeat(64)}`, undefined, undefined, 404, 'NOT_FOUND'],
       ['GET', '/template?address=foo', undefined, undefined, 422, 'ADDRESS_MALFORMED'],
       ['GET', '/nope', undefined, undefined, 404, 'NOT_FOUND'],
+      // bad percent-encoding in the path: the router cannot decode the parameter
+      ['GET', '/blocks/%E0%A4%A', undefined, undefined, 400, 'BAD_REQUEST'],
+      ['GET', '/address/%zz', undefined, undefined, 400, 'BAD_REQUEST'],
+      ['GET', '/tx/%', undefined, undefined, 400, 'BAD_REQUEST'],
     ];
     for (const [method, path, body, raw, status, code] of cases) {
       const res = await call(method, path, body, raw);
@@ -155,6 +160,29 @@ describe('HTTP API', () => {
     const res = await call('POST', '/blocks', { hex });
     expect(res.status).toBe(422);
     expect(['BLOCK_BAD_MERKLE_ROOT', 'BLOCK_BAD_POW']).toContain(res.body.error.code);
+  });
+
+  it('keeps mining once the subsidy is 0: the template then pays nothing', async () => {
+    // subsidy 50 coins halved every block: 0 from height 33 (5e9 < 2^33)
+    const halving = { ...params, halvingInterval: 1 };
+    expect(blockSubsidy(halving, 33)).toBe(0n);
+    const short = await startTestNode(halving);
+    try {
+      for (let height = 1; height <= 35; height++) {
+        expect((await short.mine()).body).toMatchObject({ height, status: 'tip' });
+      }
+      const { body: block } = await short.call('GET', '/blocks/35');
+      expect(block.txs[0].outputs).toEqual([]);
+    } finally {
+      await short.stop();
+    }
+  });
+
+  it('never makes a 64-byte coinbase, which no block may hold', async () => {
+    // 29 bytes of extranonce space and one output would make exactly 64 bytes
+    const { body: t } = await call('GET', `/template?address=${miner}&extranonceBytes=29`);
+    expect(t.coinb1.length / 2 + 29 + t.coinb2.length / 2).toBe(65);
+    expect((await node.mine(miner, 29)).body).toMatchObject({ height: 1, status: 'tip' });
   });
 
   it('answers a client over its request rate with 429 RATE_LIMITED', async () => {

@@ -126,6 +126,31 @@ describe('chain on SQLite', () => {
     expect(a).toHaveLength(1);
   });
 
+  it('refuses blocks on an invalid parent without storing anything, with or without proof of work', () => {
+    const trunk = mineBranch(createGenesisBlock(params), 0, 12, 1);
+    const overspend = createTransfer(params, testKey(0).privateKey, {
+      to: testKey(3).hash,
+      amount: 5000n * COIN,
+      fee: 0n,
+      nonce: 0,
+    });
+    const bad = buildBlock(params, trunk[11] as Block, 13, { txs: [overspend] });
+    expect(() => chain.submitBlock(bad, NOW)).toThrow(
+      expect.objectContaining({ code: 'TX_INSUFFICIENT_FUNDS' }),
+    );
+    expect(store.getHeader(hashToHex(headerHash(bad.header)))?.invalid).toBe(true);
+    const mined = buildBlock(params, bad, 14);
+    // bits 0: no proof of work at all, and a work value that does not fit 64 hex digits
+    const unmined = { ...mined, header: { ...mined.header, bits: 0, nonce: 7 } };
+    for (const child of [mined, unmined]) {
+      expect(() => chain.submitBlock(child, NOW)).toThrow(
+        expect.objectContaining({ code: 'BLOCK_KNOWN_INVALID' }),
+      );
+      expect(store.getHeader(hashToHex(headerHash(child.header)))).toBeUndefined();
+    }
+    expect(chain.tip().height).toBe(12);
+  });
+
   it('refuses orphans, duplicates and invalid headers without storing them', () => {
     const genesis = createGenesisBlock(params);
     const [b1] = mineBranch(genesis, 0, 1, 1);
@@ -143,6 +168,43 @@ describe('chain on SQLite', () => {
     );
     expect(store.getHeader(hashToHex(headerHash(badTime.header)))).toBeUndefined();
     expect(chain.tip().height).toBe(1);
+  });
+
+  it('lists the blocks to download oldest first, reading about as much per call whatever the gap', () => {
+    const blocks: Block[] = [];
+    let parent = createGenesisBlock(params);
+    for (let h = 1; h <= 1000; h++) {
+      parent = buildBlock(params, parent, h);
+      blocks.push(parent);
+    }
+    const headers = blocks.map((b) => b.header);
+    chain.acceptHeaders(headers.slice(0, 600), NOW);
+    let reads = 0;
+    for (const method of ['getHeader', 'hasBlock'] as const) {
+      const read = store[method].bind(store) as (hash: string) => never;
+      store[method] = (hash: string) => {
+        reads++;
+        return read(hash);
+      };
+    }
+    // as sync downloads: 16 at a time, each batch stored before the next call
+    const readsPerCall: number[] = [];
+    for (let height = 1; height <= blocks.length; height += 16) {
+      if (height === 321) chain.acceptHeaders(headers.slice(600), NOW); // more headers mid-download
+      reads = 0;
+      const missing = chain.missingBlocks(16);
+      readsPerCall.push(reads);
+      const expected = blocks.slice(height - 1, height + 15);
+      expect(missing).toEqual(expected.map((b) => hashToHex(headerHash(b.header))));
+      for (const block of expected) chain.submitBlock(block, NOW);
+    }
+    expect(chain.missingBlocks(16)).toEqual([]);
+    expect(chain.tip().height).toBe(1000);
+    // the first call walks the gap once (2 reads a header), the first after the new headers
+    // only those 400 (not the 680 left to download); every other call a bounded stretch
+    const afterNewHeaders = (321 - 1) / 16;
+    expect(readsPerCall[afterNewHeaders]).toBeLessThan(1000);
+    expect(Math.max(...readsPerCall.filter((_, i) => i !== 0 && i !== afterNewHeaders))).toBeLessThan(400);
   });
 
   it('reopens from its data dir on the same tip with the same ledger', () => {

@@ -11,7 +11,7 @@ import {
   REGTEST,
 } from '@powcoin/core';
 import { waitFor } from '@powcoin/testkit';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { buildBlock, testKey } from './helpers/blocks.js';
 import { startTestNode, type TestNode } from './helpers/server.js';
 
@@ -132,6 +132,69 @@ describe('peers, gossip and sync', () => {
     expect(ledgerOf(b2)).toEqual(ledgerOf(a));
   });
 
+  it("a block ahead of a node's clock is ignored, never punished, and taken once the clock catches up", async () => {
+    const wallClock = () => Math.floor(Date.now() / 1000);
+    let behind = 100; // b's clock is 100 s slow
+    const a = await node();
+    const b = await node({ clock: () => wallClock() - behind });
+    await connect(b, a);
+    await waitFor('connected', () => a.p2p.connectedCount === 1 && b.p2p.connectedCount === 1);
+    // valid on a's clock, too far ahead on b's
+    const early = buildBlock(params, createGenesisBlock(params), 1);
+    const header = { ...early.header, time: wallClock() + params.maxFutureBlockSeconds - 50 };
+    while (!checkProofOfWork(headerHash(header), header.bits, params.powLimit)) header.nonce++;
+    const posted = await a.call('POST', '/blocks', { hex: bytesToHex(encodeBlock({ ...early, header })) });
+    expect(posted.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(tipOf(b).height).toBe(0);
+    expect((await b.call('GET', '/peers')).body.banned).toEqual([]);
+    expect(b.p2p.connectedCount).toBe(1);
+    // b's clock catches up: the next block makes b fetch both
+    behind = 0;
+    expect((await a.mine()).status).toBe(201);
+    await waitFor("b on a's tip", () => tipOf(b).hash === tipOf(a).hash);
+  });
+
+  it('caps outgoing peers, stored and dialled; a refused request adds none of its URLs', async () => {
+    const peerUrl = (port: number) => `ws://127.0.0.1:${port}/p2p`; // nothing listens: dialled again and again
+    const a = await node({ p2p: { maxOutbound: 3 } });
+    const dialled = () =>
+      a.p2p
+        .list()
+        .peers.map((p) => p.url)
+        .sort();
+    expect((await a.call('POST', '/nodes/register', { nodes: [peerUrl(1), peerUrl(2)] })).status).toBe(201);
+    expect((await a.call('POST', '/peers', { url: peerUrl(2) })).status).toBe(201); // already there
+    expect((await a.call('POST', '/peers', { url: peerUrl(3) })).status).toBe(201);
+    for (const [path, body] of [
+      ['/peers', { url: peerUrl(4) }],
+      ['/nodes/register', { nodes: [peerUrl(1), peerUrl(4)] }],
+    ] as const) {
+      expect(await a.call('POST', path, body)).toMatchObject({
+        status: 409,
+        body: { error: { code: 'PEER_LIMIT' } },
+      });
+    }
+    const three = [peerUrl(1), peerUrl(2), peerUrl(3)];
+    expect(dialled()).toEqual(three);
+    expect(a.service.store.allPeers()).toEqual(three);
+
+    // all or nothing: a good URL before a bad one is not added either
+    const b = await node();
+    const mixed = await b.call('POST', '/nodes/register', { nodes: [peerUrl(5), 'ftp://x'] });
+    expect(mixed).toMatchObject({ status: 400, body: { error: { code: 'BAD_PEER' } } });
+    expect(b.p2p.list().peers).toEqual([]);
+    expect(b.service.store.allPeers()).toEqual([]);
+
+    // a data dir holding more peers than the cap (an older node's) dials only up to it
+    for (const port of [6, 7, 8]) a.service.store.putPeer(peerUrl(port));
+    const dir = a.dir;
+    await a.stop(true);
+    nodes.splice(nodes.indexOf(a), 1);
+    const restarted = await node({ dir, p2p: { maxOutbound: 3 } });
+    expect(restarted.p2p.list().peers).toHaveLength(3);
+  });
+
   it('the classic routes register nodes and resolve to the longest-work chain', async () => {
     const [a, b] = [await node(), await node()];
     for (let i = 0; i < 4; i++) await b.mine();
@@ -217,6 +280,89 @@ describe('hostile and slow peers', () => {
     });
     await slow.close();
   });
+
+  /** A peer at the node's /p2p that says hello (claiming `listen`), then sends garbage. */
+  async function misbehaveAt(url: string, listen?: string): Promise<number> {
+    const peer = new WebSocket(url);
+    peer.on('error', () => {});
+    await new Promise((r) => peer.once('open', r));
+    const closed = new Promise<number>((r) => peer.once('close', (code) => r(code)));
+    peer.send(
+      JSON.stringify({
+        type: 'hello',
+        network: 'regtest',
+        genesis: params.genesis.hash,
+        height: 0,
+        chainWork: '1',
+        ...(listen ? { listen } : {}),
+      }),
+    );
+    peer.send('garbage');
+    return closed;
+  }
+
+  it('an inbound peer cannot get another node banned by claiming its listen URL', async () => {
+    const [a, b] = [await node(), await node()];
+    expect(await misbehaveAt(`ws://127.0.0.1:${a.port}/p2p`, `ws://127.0.0.1:${b.port}/p2p`)).toBe(1008);
+    // from loopback the peer is only dropped; nothing is banned, least of all b's URL
+    expect((await a.call('GET', '/peers')).body.banned).toEqual([]);
+    await connect(a, b);
+    await connect(b, a);
+    await waitFor('a and b connected both ways', () => a.p2p.connectedCount === 2);
+  });
+
+  it('bans a misbehaving inbound peer by its IP address, whatever port it comes back from', async () => {
+    const a = await node();
+    // hands a's /p2p server every connection as if it came from 203.0.113.9 (loopback only here)
+    const relay = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((r) => relay.once('listening', r));
+    relay.on('connection', (socket, req) =>
+      a.p2pServer.emit('connection', socket, {
+        socket: { remoteAddress: '::ffff:203.0.113.9', remotePort: req.socket.remotePort },
+      }),
+    );
+    const relayUrl = `ws://127.0.0.1:${(relay.address() as { port: number }).port}/p2p`;
+    try {
+      expect(await misbehaveAt(relayUrl, `ws://127.0.0.1:${a.port}/p2p`)).toBe(1008);
+      const { banned } = (await a.call('GET', '/peers')).body;
+      expect(banned.map((x: { peer: string }) => x.peer)).toEqual(['203.0.113.9']);
+      // a new connection (new port, no listen) from the same address is refused at once
+      const again = new WebSocket(relayUrl);
+      again.on('error', () => {});
+      expect(await new Promise((r) => again.once('close', (code) => r(code)))).toBe(1008);
+      expect(a.p2p.list().peers).toEqual([]);
+    } finally {
+      await new Promise((r) => relay.close(r));
+    }
+  });
+
+  for (const limit of [
+    { maxSendBufferBytes: 1_000_000, maxRequestsInFlight: 1_000_000 },
+    { maxRequestsInFlight: 4 },
+  ]) {
+    it(`drops an inbound peer that never reads its replies (${Object.keys(limit)[0]})`, async () => {
+      const a = await node({ p2p: limit });
+      let parent = createGenesisBlock(params);
+      for (let h = 1; h <= 200; h++) {
+        parent = buildBlock(params, parent, h);
+        a.service.submitBlock(parent);
+      }
+      const peer = new WebSocket(`ws://127.0.0.1:${a.port}/p2p`);
+      peer.on('error', () => {});
+      await new Promise((r) => peer.once('open', r));
+      // never read: every reply (200 headers, 32 kB) stays queued on the node's side
+      (peer as unknown as { _socket: { pause(): void } })._socket.pause();
+      await waitFor('peer connected', () => a.p2p.list().peers.length === 1);
+      const request = JSON.stringify({ type: 'getheaders', id: 1, locator: [params.genesis.hash] });
+      for (let round = 0; round < 20 && a.p2p.list().peers.length > 0; round++) {
+        for (let i = 0; i < 200; i++) peer.send(request); // 2000/s at most: under the flood limit
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await waitFor('peer dropped', () => a.p2p.list().peers.length === 0);
+      expect((await a.call('GET', '/peers')).body.banned).toEqual([]);
+      peer.terminate();
+    });
+  }
 
   it('relays a new block once: no echo between peers', async () => {
     const [a, b] = [await node(), await node()];

@@ -1,7 +1,7 @@
 import { type Block, encodeBlock } from './block.js';
 import { bytesEqual, bytesToHex } from './bytes.js';
 import { ConsensusError } from './errors.js';
-import { type Hash32, hashToHex } from './hash.js';
+import { type Hash32, hashToHex, sha256d } from './hash.js';
 import { headerHash } from './header.js';
 import { type HeaderContext, validateHeader } from './headerValidation.js';
 import {
@@ -17,7 +17,7 @@ import {
 } from './ledger.js';
 import { merkleRoot } from './merkle.js';
 import { blockSubsidy, type ChainParams } from './params.js';
-import { type CoinbaseTx, type Transaction, txid } from './transaction.js';
+import { type CoinbaseTx, encodeTx, FORBIDDEN_TX_BYTES, type Transaction } from './transaction.js';
 
 /** What applying a block needs besides the ledger. */
 export interface BlockContext extends TransferCheckOptions {
@@ -39,7 +39,8 @@ export interface UndoRecord {
 
 /**
  * Context-free checks of a block's body at a height: size, one coinbase first and only first,
- * its height, no duplicate transaction, merkle root. Returns the txids in block order.
+ * its height, no 64-byte transaction, no duplicate transaction, merkle root. Returns the txids in
+ * block order.
  */
 export function validateBlockBody(block: Block, params: ChainParams, height: number): Hash32[] {
   const size = encodeBlock(block).length;
@@ -63,7 +64,15 @@ export function validateBlockBody(block: Block, params: ChainParams, height: num
       `coinbase height ${height} expected, got ${coinbase.height}`,
     );
   }
-  const ids = block.txs.map(txid);
+  const encoded = block.txs.map(encodeTx);
+  const forbidden = encoded.findIndex((bytes) => bytes.length === FORBIDDEN_TX_BYTES);
+  if (forbidden >= 0) {
+    throw new ConsensusError(
+      'BLOCK_64_BYTE_TX',
+      `transaction ${forbidden} is ${FORBIDDEN_TX_BYTES} bytes, the size of an inner merkle node: any other size expected`,
+    );
+  }
+  const ids = encoded.map(sha256d);
   const seen = new Set<string>();
   for (const id of ids) {
     const key = bytesToHex(id);

@@ -6,6 +6,7 @@ import {
   type CoinbaseTx,
   decodeTx,
   encodeTx,
+  FORBIDDEN_TX_BYTES,
   MAX_COINBASE_EXTRA_BYTES,
 } from './transaction.js';
 
@@ -24,18 +25,25 @@ export interface CoinbaseTemplateRequest {
   readonly tag?: Uint8Array;
 }
 
-/** A coinbase whose free field is `zeros(extranonceBytes) ‖ tag`, ready to split for Stratum. */
+/**
+ * A coinbase whose free field is `zeros(extranonceBytes) ‖ tag`, ready to split for Stratum.
+ * Never `FORBIDDEN_TX_BYTES` (64) long, which no block may hold: when it would be, the free field
+ * ends with one more zero byte (after the extranonce space, so Stratum's split is unchanged).
+ */
 export function createCoinbaseTemplate(request: CoinbaseTemplateRequest): CoinbaseTx {
   const tag = request.tag ?? new Uint8Array(0);
   if (request.extranonceBytes < 0 || request.extranonceBytes + tag.length > MAX_COINBASE_EXTRA_BYTES) {
     throw new RangeError(`extranonce space plus tag must fit ${MAX_COINBASE_EXTRA_BYTES} bytes`);
   }
-  return {
+  const coinbase: CoinbaseTx = {
     kind: 'coinbase',
     height: request.height,
     extra: concatBytes(new Uint8Array(request.extranonceBytes), tag),
     outputs: request.outputs,
   };
+  // A 64-byte coinbase has a free field of at most 57 bytes: one more always fits.
+  if (encodeTx(coinbase).length !== FORBIDDEN_TX_BYTES) return coinbase;
+  return { ...coinbase, extra: concatBytes(coinbase.extra, new Uint8Array(1)) };
 }
 
 /**

@@ -44,6 +44,7 @@ export const CONSENSUS_ERROR_CODES = [
   'BLOCK_NO_COINBASE',
   'BLOCK_MULTIPLE_COINBASE',
   'BLOCK_BAD_COINBASE_HEIGHT',
+  'BLOCK_64_BYTE_TX',
   'BLOCK_COINBASE_OVERSPEND',
   // ledger bookkeeping: a context or undo record that does not match the ledger
   'LEDGER_INCONSISTENT',

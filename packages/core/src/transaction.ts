@@ -12,6 +12,13 @@ const TYPE_TRANSFER = 0x01;
 export const MAX_COINBASE_EXTRA_BYTES = 100;
 export const MAX_COINBASE_OUTPUTS = 256;
 export const TRANSFER_TX_BYTES = 1 + PUBLIC_KEY_BYTES + ADDRESS_HASH_BYTES + 8 + 8 + 8 + SIGNATURE_BYTES;
+/**
+ * The size no transaction in a block may have: 64 bytes, that of an inner merkle node (two
+ * hashes), so a transaction could be passed off as a node in a merkle proof or the other way round
+ * (Bitcoin's 64-byte transaction issue). Transfers are 142 bytes; a coinbase could be 64, and
+ * `createCoinbaseTemplate` never builds one.
+ */
+export const FORBIDDEN_TX_BYTES = 64;
 
 /** A payment from the holder of `senderPublicKey` to an address hash. */
 export interface TransferTx {

@@ -59,6 +59,44 @@ describe('coinbase for Stratum', () => {
     );
   });
 
+  it('never builds a 64-byte coinbase: the free field gets one more byte instead', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 3 }),
+        (extranonceBytes, tagBytes, outputCount) => {
+          const tag = new Uint8Array(tagBytes).fill(7);
+          const outputs = template.outputs.slice(0, 1).flatMap((o) => Array(outputCount).fill(o));
+          const cb = createCoinbaseTemplate({ height: 5, extranonceBytes, tag, outputs });
+          const size = encodeTx(cb).length;
+          expect(size).not.toBe(64);
+          // the same free field, one zero byte longer exactly when it would have been 64 bytes
+          const natural = 7 + 28 * outputCount + extranonceBytes + tagBytes;
+          expect(size).toBe(natural === 64 ? 65 : natural);
+          expect(cb.extra.subarray(0, extranonceBytes + tagBytes)).toEqual(
+            concatBytes(new Uint8Array(extranonceBytes), tag),
+          );
+          const parts = splitCoinbase(cb, extranonceBytes, 0);
+          expect(
+            joinCoinbase(parts, new Uint8Array(extranonceBytes).fill(1), new Uint8Array(0)).bytes,
+          ).toHaveLength(size);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // the cases that hit 64 bytes: 29 bytes of free field with one output, 1 with two, 57 with none
+    for (const [extranonceBytes, outputCount] of [
+      [29, 1],
+      [1, 2],
+      [32, 0],
+    ] as const) {
+      const tag = new Uint8Array(outputCount === 0 ? 25 : 0);
+      const outputs = Array(outputCount).fill(template.outputs[0]);
+      expect(encodeTx(createCoinbaseTemplate({ height: 5, extranonceBytes, tag, outputs }))).toHaveLength(65);
+    }
+  });
+
   it('refuses a free field too small for the extranonces', () => {
     expect(() => splitCoinbase(template, 8, 10)).toThrow(RangeError);
     expect(() => createCoinbaseTemplate({ height: 1, extranonceBytes: 101, outputs: [] })).toThrow(

@@ -17,6 +17,7 @@ import {
   decodeBlock,
   decodeHeader,
   decodeTx,
+  encodeTx,
   headerHash,
   hexToBytes,
   MAX_MONEY,
@@ -147,6 +148,14 @@ const cases: Record<ConsensusErrorCode, () => unknown> = {
     addTampered((c) => {
       const block = c.buildBlock();
       const coinbase = { ...(block.txs[0] as never as object), height: c.height + 5 } as never;
+      return remine(c, { ...block, txs: [coinbase] });
+    }),
+  BLOCK_64_BYTE_TX: () =>
+    addTampered((c) => {
+      const block = c.buildBlock();
+      // 1 + 4 + 1 + 29 (free field) + 1 + 28 (one output): the size of two hashes
+      const coinbase = { ...(block.txs[0] as CoinbaseTx), extra: new Uint8Array(29) };
+      expect(encodeTx(coinbase)).toHaveLength(64);
       return remine(c, { ...block, txs: [coinbase] });
     }),
   BLOCK_COINBASE_OVERSPEND: () =>

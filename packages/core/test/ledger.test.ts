@@ -3,6 +3,7 @@ import {
   applyBlock,
   blockSubsidy,
   COIN,
+  type CoinbaseTx,
   createTransfer,
   type MemoryLedger,
   REGTEST,
@@ -10,7 +11,7 @@ import {
   undoBlock,
   validateTransaction,
 } from '../src/index.js';
-import { TestChain, testAddress, testKey } from './helpers/chain.js';
+import { remine, TestChain, testAddress, testKey } from './helpers/chain.js';
 
 /** A regtest chain where key 0 has mined `blocks` blocks after genesis. */
 function fundedChain(blocks = REGTEST.coinbaseMaturity + 2): TestChain {
@@ -41,6 +42,16 @@ describe('coinbase maturity', () => {
     let subsidies = 0n;
     for (let h = 0; h <= chain.height; h++) subsidies += blockSubsidy(REGTEST, h);
     expect(chain.ledger.totalSupply()).toBe(subsidies);
+  });
+
+  it('accepts a coinbase that pays nothing (all a miner may claim once the subsidy is 0), and matures it', () => {
+    const chain = new TestChain(REGTEST);
+    const block = chain.buildBlock();
+    const empty = { ...(block.txs[0] as CoinbaseTx), outputs: [] };
+    chain.addBlock(remine(chain, { ...block, txs: [empty] }));
+    expect(chain.ledger.totalSupply()).toBe(blockSubsidy(REGTEST, 0));
+    chain.mineMany(REGTEST.coinbaseMaturity); // the last of them matures the empty coinbase
+    expect(chain.ledger.totalSupply()).toBe(blockSubsidy(REGTEST, 0) + 10n * blockSubsidy(REGTEST, 2));
   });
 
   it('halves the subsidy every halvingInterval blocks', () => {

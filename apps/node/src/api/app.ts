@@ -219,28 +219,19 @@ export function createApiApp(
     });
   });
 
-  const addPeers = (urls: readonly string[]) =>
-    urls.map((url) => {
-      try {
-        return p2p.addPeer(url);
-      } catch (err) {
-        throw new HttpError(400, 'BAD_PEER', (err as Error).message);
-      }
-    });
-
   app.get('/peers', (_req, res) => {
     res.json(p2p.list());
   });
 
   app.post('/peers', (req, res) => {
     const { url } = parse(addPeerBody, req.body, 'body');
-    res.status(201).json({ url: addPeers([url])[0] });
+    res.status(201).json({ url: p2p.addPeer(url) });
   });
 
   // Classic routes: register nodes; resolve conflicts by syncing with every peer (most work wins).
   app.post('/nodes/register', (req, res) => {
     const { nodes } = parse(registerNodesBody, req.body, 'body');
-    const added = addPeers(nodes);
+    const added = p2p.addPeers(nodes);
     res.status(201).json({ message: 'New nodes have been added', total_nodes: added });
   });
 
@@ -258,18 +249,7 @@ export function createApiApp(
 
   app.use((_req, _res, next) => next(new HttpError(404, 'NOT_FOUND', 'no such route')));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const bodyError = err as { type?: string; status?: number };
-    const http =
-      bodyError.type === 'entity.too.large'
-        ? new HttpError(413, 'BODY_TOO_LARGE', 'request body is too large')
-        : bodyError.type === 'entity.parse.failed'
-          ? new HttpError(400, 'BAD_JSON', 'request body is not valid JSON')
-          : typeof bodyError.status === 'number' &&
-              bodyError.status >= 400 &&
-              bodyError.status < 500 &&
-              bodyError.type
-            ? new HttpError(bodyError.status, 'BAD_REQUEST', 'malformed request')
-            : toHttpError(err);
+    const http = toHttpError(err);
     res.status(http.status).json({ error: { code: http.code, message: http.message } });
   });
   return app;

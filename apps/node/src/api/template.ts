@@ -32,10 +32,13 @@ export function createTemplate(service: NodeService, address: string, extranonce
   const txs = service.mempool.selectForBlock(params.maxBlockBytes - TEMPLATE_RESERVE_BYTES);
   const fees = txs.reduce((sum, tx) => sum + tx.fee, 0n);
   const height = tip.height + 1;
+  const value = blockSubsidy(params, height) + fees;
   const coinbase = createCoinbaseTemplate({
     height,
     extranonceBytes,
-    outputs: [{ recipient, amount: blockSubsidy(params, height) + fees }],
+    // Once the subsidy is 0, a block without fees pays nothing: an output of 0 is invalid
+    // (TX_ZERO_AMOUNT), a coinbase without outputs is not.
+    outputs: value > 0n ? [{ recipient, amount: value }] : [],
   });
   const { coinb1, coinb2 } = splitCoinbase(coinbase, extranonceBytes, 0);
   const txids = txs.map(txid);
@@ -47,7 +50,7 @@ export function createTemplate(service: NodeService, address: string, extranonce
     target: bitsToTarget(ctx.expectedBits).toString(16).padStart(64, '0'),
     time: Math.max(service.now(), ctx.medianTimePast + 1),
     minTime: ctx.medianTimePast + 1,
-    coinbaseValue: (blockSubsidy(params, height) + fees).toString(),
+    coinbaseValue: value.toString(),
     coinb1: bytesToHex(coinb1),
     coinb2: bytesToHex(coinb2),
     extranonceBytes,

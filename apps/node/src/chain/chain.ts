@@ -34,6 +34,20 @@ import { ChainError } from './chainError.js';
 /** Ancestors needed for a header context: max(median-time span, retarget window + 1). */
 const CONTEXT_DEPTH = 32;
 
+/** Heights between the marks a download path keeps: the most headers one `missingBlocks` walks. */
+const PATH_MARK_SPACING = 128;
+
+/**
+ * Where block download stands on the way to the best header: the hash at every
+ * `PATH_MARK_SPACING`-th height of its branch above the stored blocks (gap / 128 hashes, never
+ * the whole gap), and the height up to which every block of the branch is known to be stored.
+ */
+interface DownloadPath {
+  readonly best: string;
+  readonly marks: ReadonlyMap<number, string>;
+  stored: number;
+}
+
 export interface SubmitResult {
   readonly hash: string;
   readonly height: number;
@@ -59,6 +73,8 @@ export interface ChainOptions {
 }
 
 export class Chain {
+  private path: DownloadPath | undefined;
+
   constructor(
     private readonly store: ChainStore,
     readonly params: ChainParams,
@@ -145,15 +161,17 @@ export class Chain {
       throw new ChainError('BLOCK_PARENT_UNKNOWN', `parent ${prevHash} of block ${hash} is unknown`);
     }
     if (parent.invalid) {
-      this.store.transaction(() => this.storeHeader(block.header, hash, parent, true));
+      // Nothing is written: the block cannot be valid, and storing it unchecked would let anyone
+      // add rows (any bits, no proof of work) with one request each.
       throw new ChainError('BLOCK_KNOWN_INVALID', `block ${hash} builds on invalid block ${prevHash}`);
     }
     const height = parent.height + 1;
+    // Header (link, bits, time, proof of work) and body are checked before anything is written.
     validateHeader(block.header, headerContextFromAncestors(this.params, this.ancestors(parent), now));
     validateBlockBody(block, this.params, height);
 
     const row = this.store.transaction(() => {
-      const stored = this.storeHeader(block.header, hash, parent, false);
+      const stored = this.storeHeader(block.header, hash, parent);
       this.store.putBlock(hash, encodeBlock(block));
       return stored;
     });
@@ -168,7 +186,7 @@ export class Chain {
   /**
    * Headers-first sync: validates a run of headers (each on a known parent: link, bits, time,
    * proof of work) and indexes them without bodies. Returns how many were new. Throws on the first
-   * invalid header (after marking it invalid), so the caller can punish the peer that sent it.
+   * invalid header (nothing of it is stored), so the caller can punish the peer that sent it.
    */
   acceptHeaders(headers: readonly BlockHeader[], now: number): number {
     let added = 0;
@@ -185,7 +203,7 @@ export class Chain {
       if (parent.invalid)
         throw new ChainError('BLOCK_KNOWN_INVALID', `header ${hash} builds on an invalid block`);
       validateHeader(header, headerContextFromAncestors(this.params, this.ancestors(parent), now));
-      this.store.transaction(() => this.storeHeader(header, hash, parent, false));
+      this.store.transaction(() => this.storeHeader(header, hash, parent));
       added++;
     }
     return added;
@@ -225,19 +243,62 @@ export class Chain {
 
   /**
    * Blocks to download: bodies missing on the way to the best valid header, if it has more work
-   * than the tip. Oldest first, at most `max`.
+   * than the tip. Oldest first, at most `max` (up to `PATH_MARK_SPACING`).
+   *
+   * Stored blocks are a prefix of any branch (a block is stored only on a stored parent), so the
+   * missing ones are the stretch above the last stored one. The branch is walked once per new
+   * best header (only the new part when it extends the previous best), keeping marks; each call
+   * then walks back from the first mark at least `max` above the stored prefix: a bounded
+   * stretch, instead of the whole gap on every call (a sync made quadratic).
    */
   missingBlocks(max: number): string[] {
     const tip = this.tip();
     const best = this.store.bestHeaders().find((row) => row.chainWork > tip.chainWork);
-    if (!best) return [];
+    if (!best) {
+      this.path = undefined;
+      return [];
+    }
+    const path = this.downloadPath(best);
+    const firstMarkAbove = (height: number) =>
+      (Math.floor(height / PATH_MARK_SPACING) + 1) * PATH_MARK_SPACING;
+    for (let h = firstMarkAbove(path.stored); h < best.height; h += PATH_MARK_SPACING) {
+      const hash = path.marks.get(h);
+      if (hash === undefined || !this.store.hasBlock(hash)) break;
+      path.stored = h;
+    }
+    const topHeight = firstMarkAbove(path.stored + max - 1);
+    const topHash = topHeight < best.height ? path.marks.get(topHeight) : undefined;
+    let row: HeaderRow | undefined = topHash === undefined ? best : this.store.getHeader(topHash);
     const missing: string[] = [];
-    let row: HeaderRow | undefined = best;
-    while (row && !this.store.hasBlock(row.hash)) {
+    while (row && row.height > path.stored && !this.store.hasBlock(row.hash)) {
       missing.push(row.hash);
       row = this.store.getHeader(row.prevHash);
     }
     return missing.reverse().slice(0, max);
+  }
+
+  /** The download path to `best`: kept while it stays the best header, extended when it grows. */
+  private downloadPath(best: HeaderRow): DownloadPath {
+    const previous = this.path;
+    if (previous?.best === best.hash) return previous;
+    const marks = new Map<number, string>();
+    let stored = 0;
+    let row: HeaderRow | undefined = best;
+    while (row) {
+      if (previous && row.hash === previous.best) {
+        for (const [height, hash] of previous.marks) marks.set(height, hash);
+        stored = previous.stored;
+        break;
+      }
+      if (this.store.hasBlock(row.hash)) {
+        stored = row.height;
+        break;
+      }
+      if (row.height % PATH_MARK_SPACING === 0) marks.set(row.height, row.hash);
+      row = this.store.getHeader(row.prevHash);
+    }
+    this.path = { best: best.hash, marks, stored };
+    return this.path;
   }
 
   /** Whether a block (header and body) is stored. */
@@ -245,7 +306,8 @@ export class Chain {
     return this.store.hasBlock(hash);
   }
 
-  private storeHeader(header: BlockHeader, hash: string, parent: HeaderRow, invalid: boolean): HeaderRow {
+  /** Indexes a header that passed `validateHeader` on a valid parent. */
+  private storeHeader(header: BlockHeader, hash: string, parent: HeaderRow): HeaderRow {
     const row = {
       hash,
       prevHash: parent.hash,
@@ -256,8 +318,7 @@ export class Chain {
       header: encodeHeader(header),
     };
     if (!this.store.getHeader(hash)) this.store.putHeader(row);
-    if (invalid) this.store.markInvalid(hash);
-    return { ...row, invalid };
+    return { ...row, invalid: false };
   }
 
   /**

@@ -15,8 +15,10 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { ChainError } from '../chain/chainError.js';
 import { MempoolError } from '../mempool/mempool.js';
 import type { NodeService } from '../nodeService.js';
+import { BanList, inboundBanKey } from './banList.js';
 import { MAX_HEADERS_PER_MESSAGE, type PeerMessage, peerMessageSchema } from './messages.js';
 import { Peer, PeerDropped } from './peer.js';
+import { PeerError } from './peerError.js';
 import { normalizePeerUrl } from './peerUrl.js';
 
 export interface Logger {
@@ -25,27 +27,58 @@ export interface Logger {
 }
 
 export interface P2POptions {
-  /** Our own `/p2p` URL, told to peers so they can tell us apart (and ban the right one). */
+  /** Our own `/p2p` URL, told to peers in our hello (they show it; nothing is keyed by it). */
   readonly selfUrl?: string;
   readonly requestTimeoutMs: number;
   readonly banSeconds: number;
+  /** Most bans kept at once (the oldest goes first). */
+  readonly maxBans: number;
   readonly maxPeers: number;
+  /**
+   * Most peers the node dials (command line, stored and registered over HTTP together): each is
+   * stored and redialled forever, so HTTP clients must not add them without bound.
+   */
+  readonly maxOutbound: number;
   readonly maxMessagesPerSecond: number;
   readonly reconnectMinMs: number;
   readonly reconnectMaxMs: number;
   /** Blocks requested from a peer at once during sync. */
   readonly blocksInFlight: number;
+  /**
+   * A peer's requests answered but not yet written to its socket; one more request drops it.
+   * An honest peer has at most its blocks in flight plus one getheaders outstanding.
+   */
+  readonly maxRequestsInFlight: number;
+  /**
+   * Bytes queued for a peer (ws's `bufferedAmount`) past which its next request drops it instead
+   * of being answered: a peer that never reads cannot make the node buffer without bound.
+   * 32 MiB holds 16 blocks of the largest size in flight (2 MB of hex each).
+   */
+  readonly maxSendBufferBytes: number;
 }
 
 export const DEFAULT_P2P_OPTIONS: P2POptions = {
   requestTimeoutMs: 10_000,
   banSeconds: 600,
+  maxBans: 1000,
   maxPeers: 32,
+  maxOutbound: 16,
   maxMessagesPerSecond: 2000,
   reconnectMinMs: 500,
   reconnectMaxMs: 30_000,
   blocksInFlight: 16,
+  maxRequestsInFlight: 32,
+  maxSendBufferBytes: 32 * 1024 * 1024,
 };
+
+/**
+ * A block or header dated too far ahead of this node's clock: not proof that the peer is
+ * dishonest (either clock may be off), so it is ignored, not punished, and not marked invalid,
+ * as in Bitcoin Core. It is taken later, once the clock has caught up.
+ */
+function isAheadOfClock(err: unknown): err is ConsensusError {
+  return err instanceof ConsensusError && err.code === 'BLOCK_TIME_TOO_NEW';
+}
 
 interface Outbound {
   readonly url: string;
@@ -68,12 +101,14 @@ export interface PeerInfo {
  * The node's peers: dials `--peer` and registered URLs (with backoff, again after a restart),
  * accepts inbound peers at `/p2p`, gossips new blocks and transactions once each, and syncs
  * headers-first from any peer with more work. A peer that sends invalid data is dropped and banned
- * for `banSeconds`; a peer that does not answer in time is dropped, so sync goes on with the others.
+ * for `banSeconds`: by the URL the node dialled, or an inbound peer by its IP address (from
+ * loopback only dropped); a peer that does not answer in time is dropped, so sync goes on with
+ * the others.
  */
 export class P2PNetwork {
   private readonly peers = new Set<Peer>();
   private readonly outbound = new Map<string, Outbound>();
-  private readonly bans = new Map<string, number>();
+  private readonly bans: BanList;
   private readonly syncing = new Map<Peer, Promise<void>>();
   private readonly schema;
   private wss: WebSocketServer | undefined;
@@ -88,6 +123,7 @@ export class P2PNetwork {
     private readonly options: P2POptions = DEFAULT_P2P_OPTIONS,
   ) {
     this.schema = peerMessageSchema(service.params.maxBlockBytes);
+    this.bans = new BanList(options.maxBans);
     this.selfUrl = options.selfUrl;
     // Relay only what this node newly accepted: a block or tx already known is never re-sent,
     // so gossip stops after one round instead of echoing between peers.
@@ -113,31 +149,63 @@ export class P2PNetwork {
     if (selfUrl) this.selfUrl = normalizePeerUrl(selfUrl);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.maxPayload });
     this.wss.on('connection', (socket, req) => {
+      // First, before anything can fail: ws reports a bad frame as 'error' and then closes.
+      socket.on('error', () => {});
       const address = `${req.socket.remoteAddress ?? 'unknown'}:${req.socket.remotePort ?? 0}`;
+      const banKey = inboundBanKey(req.socket.remoteAddress);
+      if (banKey !== undefined && this.bans.isBanned(banKey)) {
+        socket.close(1008, 'banned');
+        return;
+      }
       if (this.peers.size >= this.options.maxPeers) {
         socket.close(1013, 'too many peers');
         return;
       }
-      this.adopt(socket, 'inbound', address);
+      this.adopt(socket, 'inbound', address, banKey);
     });
     return this.wss;
   }
 
   /** Starts dialling a peer URL (http(s) node base URLs are mapped to their `/p2p` endpoint). */
   addPeer(rawUrl: string, persist = true): string {
-    const url = normalizePeerUrl(rawUrl);
-    if (url === this.selfUrl) throw new RangeError('a node cannot peer with itself');
-    if (this.isBanned(url)) throw new RangeError(`peer ${url} is banned`);
-    if (persist) this.service.store.putPeer(url);
-    if (!this.outbound.has(url)) {
+    return this.addPeers([rawUrl], persist)[0] as string;
+  }
+
+  /**
+   * Starts dialling peer URLs, all or none: every URL is checked (a node URL, not ourselves, not
+   * banned) and the room under `maxOutbound` counted before any is stored or dialled. URLs already
+   * dialled are accepted again without counting twice. Returns the normalised URLs; throws a
+   * `PeerError`.
+   */
+  addPeers(rawUrls: readonly string[], persist = true): string[] {
+    const urls = rawUrls.map((raw) => {
+      let url: string;
+      try {
+        url = normalizePeerUrl(raw);
+      } catch (err) {
+        throw new PeerError('BAD_PEER', (err as Error).message);
+      }
+      if (url === this.selfUrl) throw new PeerError('BAD_PEER', 'a node cannot peer with itself');
+      if (this.bans.isBanned(url)) throw new PeerError('BAD_PEER', `peer ${url} is banned`);
+      return url;
+    });
+    const fresh = [...new Set(urls)].filter((url) => !this.outbound.has(url));
+    if (this.outbound.size + fresh.length > this.options.maxOutbound) {
+      throw new PeerError(
+        'PEER_LIMIT',
+        `at most ${this.options.maxOutbound} outgoing peers: ${this.outbound.size} already, ${fresh.length} more asked`,
+      );
+    }
+    for (const url of fresh) {
+      if (persist) this.service.store.putPeer(url);
       const entry: Outbound = { url, attempts: 0, timer: undefined, peer: undefined, socket: undefined };
       this.outbound.set(url, entry);
       this.dial(entry);
     }
-    return url;
+    return urls;
   }
 
-  /** Dials every peer stored in the data dir. */
+  /** Dials the peers stored in the data dir (at most `maxOutbound`; the rest are logged and skipped). */
   restorePeers(): void {
     for (const url of this.service.store.allPeers()) {
       try {
@@ -150,7 +218,7 @@ export class P2PNetwork {
 
   private dial(entry: Outbound): void {
     if (this.closed || !this.outbound.has(entry.url)) return;
-    if (this.isBanned(entry.url)) {
+    if (this.bans.isBanned(entry.url)) {
       this.scheduleRedial(entry);
       return;
     }
@@ -161,7 +229,7 @@ export class P2PNetwork {
     entry.socket = socket;
     socket.on('open', () => {
       entry.attempts = 0;
-      entry.peer = this.adopt(socket, 'outbound', entry.url);
+      entry.peer = this.adopt(socket, 'outbound', entry.url, entry.url);
     });
     socket.on('error', () => {
       // 'close' follows and schedules the next attempt
@@ -184,11 +252,17 @@ export class P2PNetwork {
     entry.timer = setTimeout(() => this.dial(entry), delay);
   }
 
-  private adopt(socket: WebSocket, direction: 'inbound' | 'outbound', address: string): Peer {
+  private adopt(
+    socket: WebSocket,
+    direction: 'inbound' | 'outbound',
+    address: string,
+    banKey: string | undefined,
+  ): Peer {
     const peer = new Peer(
       socket,
       direction,
       address,
+      banKey,
       this.schema,
       {
         requestTimeoutMs: this.options.requestTimeoutMs,
@@ -211,25 +285,42 @@ export class P2PNetwork {
     return peer;
   }
 
-  private isBanned(key: string): boolean {
-    const until = this.bans.get(key);
-    if (until === undefined) return false;
-    if (Date.now() >= until) {
-      this.bans.delete(key);
-      return false;
+  /**
+   * Drops a peer that sent invalid data and bans it for a while. `why` goes to the log only:
+   * it may quote the peer, and a close reason must stay a short fixed text (ws throws on more
+   * than 123 bytes).
+   */
+  private punish(peer: Peer, why: string): void {
+    if (peer.banKey === undefined) {
+      this.logger.warn({ peer: peer.address, why }, 'local peer dropped');
+    } else {
+      this.bans.ban(peer.banKey, this.options.banSeconds);
+      this.logger.warn({ peer: peer.address, ban: peer.banKey, why }, 'peer banned');
     }
-    return true;
+    peer.close(1008, 'misbehaving');
   }
 
-  /** Drops a peer that sent invalid data and bans it for a while. */
-  private punish(peer: Peer, why: string): void {
-    this.bans.set(peer.key, Date.now() + this.options.banSeconds * 1000);
-    this.logger.warn({ peer: peer.key, why }, 'peer banned');
-    peer.close(1008, why.slice(0, 100));
+  /**
+   * Checked before answering a request: a peer that leaves too much unread is dropped (not banned:
+   * it may only be slow), so what the node buffers for it stays bounded.
+   */
+  private isReading(peer: Peer): boolean {
+    const reading = peer.isReading({
+      maxInFlight: this.options.maxRequestsInFlight,
+      maxBufferedBytes: this.options.maxSendBufferBytes,
+    });
+    if (!reading) {
+      this.logger.warn(
+        { peer: peer.address, buffered: peer.socket.bufferedAmount },
+        'peer does not read its replies: dropped',
+      );
+      peer.terminate('not reading');
+    }
+    return reading;
   }
 
   private broadcast(message: PeerMessage): void {
-    for (const peer of this.peers) if (peer.hello) peer.send(message);
+    for (const peer of this.peers) if (peer.hello && this.isReading(peer)) peer.send(message);
   }
 
   private handle(peer: Peer, message: PeerMessage): void {
@@ -241,16 +332,13 @@ export class P2PNetwork {
           return;
         }
         peer.hello = message;
-        if (this.isBanned(peer.key)) {
-          peer.close(1008, 'banned');
-          return;
-        }
         if (BigInt(message.chainWork) > service.chain.tip().chainWork) void this.sync(peer);
         return;
       }
       case 'getheaders': {
+        if (!this.isReading(peer)) return;
         const headers = service.chain.headersAfter(message.locator, MAX_HEADERS_PER_MESSAGE);
-        peer.send({
+        peer.reply({
           type: 'headers',
           id: message.id,
           headers: headers.map((h) => bytesToHex(encodeHeader(h))),
@@ -258,8 +346,9 @@ export class P2PNetwork {
         return;
       }
       case 'getblock': {
+        if (!this.isReading(peer)) return;
         const block = service.chain.getBlock(message.hash);
-        peer.send(
+        peer.reply(
           block
             ? { type: 'block', id: message.id, hex: bytesToHex(encodeBlock(block)) }
             : { type: 'notfound', id: message.id },
@@ -287,6 +376,8 @@ export class P2PNetwork {
     } catch (err) {
       if (err instanceof ChainError && err.code === 'BLOCK_PARENT_UNKNOWN') void this.sync(peer);
       else if (err instanceof ChainError && err.code === 'BLOCK_DUPLICATE') return;
+      else if (isAheadOfClock(err))
+        this.logger.info({ peer: peer.address, why: err.message }, 'block ignored');
       else if (err instanceof ConsensusError || err instanceof ChainError)
         this.punish(peer, `invalid block: ${err.message}`);
       else throw err;
@@ -342,6 +433,10 @@ export class P2PNetwork {
         try {
           chain.acceptHeaders(headers, this.service.now());
         } catch (err) {
+          if (isAheadOfClock(err)) {
+            this.logger.info({ peer: peer.address, why: err.message }, 'sync paused');
+            return;
+          }
           if (err instanceof ConsensusError || err instanceof ChainError) {
             this.punish(peer, `bad headers: ${err.message}`);
             return;
@@ -373,6 +468,10 @@ export class P2PNetwork {
             this.service.submitBlock(block);
           } catch (err) {
             if (err instanceof ChainError && err.code === 'BLOCK_DUPLICATE') continue;
+            if (isAheadOfClock(err)) {
+              this.logger.info({ peer: peer.address, why: err.message }, 'sync paused');
+              return;
+            }
             if (err instanceof ConsensusError || err instanceof ChainError) {
               this.punish(peer, `invalid block: ${err.message}`);
               return;
@@ -384,7 +483,7 @@ export class P2PNetwork {
     } catch (err) {
       if (err instanceof PeerDropped) {
         if (err.reason === 'slow') {
-          this.logger.warn({ peer: peer.key, why: err.message }, 'slow peer dropped');
+          this.logger.warn({ peer: peer.address, why: err.message }, 'slow peer dropped');
           peer.close(1001, 'too slow');
         }
         return;
@@ -419,10 +518,7 @@ export class P2PNetwork {
         height: undefined,
         listen: undefined,
       }));
-    const banned = [...this.bans.entries()]
-      .filter(([key]) => this.isBanned(key))
-      .map(([peer, until]) => ({ peer, until }));
-    return { peers: [...connected, ...dialling], banned };
+    return { peers: [...connected, ...dialling], banned: this.bans.list() };
   }
 
   get connectedCount(): number {

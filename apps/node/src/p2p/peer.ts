@@ -27,28 +27,52 @@ export class Peer {
   private readonly pending = new Map<number, Pending>();
   private windowStart = Date.now();
   private windowCount = 0;
+  private unflushedReplies = 0;
 
   constructor(
     readonly socket: WebSocket,
     readonly direction: PeerDirection,
-    /** The URL we dialled (outbound) or the remote address (inbound). */
+    /** The URL we dialled (outbound) or the remote address and port (inbound). */
     readonly address: string,
+    /**
+     * What a ban of this peer applies to: the URL we dialled, or the remote IP address of an
+     * inbound peer; `undefined` when it is only disconnected (inbound from loopback). Never the
+     * `listen` URL a peer claims in its hello.
+     */
+    readonly banKey: string | undefined,
     private readonly schema: z.ZodType<PeerMessage>,
     private readonly limits: { requestTimeoutMs: number; maxMessagesPerSecond: number },
     private readonly onMessage: (peer: Peer, message: PeerMessage) => void,
     private readonly onMisbehave: (peer: Peer, why: string) => void,
   ) {
+    // ws closes the connection itself after a protocol error (bad UTF-8, oversize frame);
+    // without a listener the 'error' event would be an uncaught exception.
+    socket.on('error', () => {});
     socket.on('message', (data, isBinary) => this.receive(data.toString(), isBinary));
     socket.on('close', () => this.failPending(new PeerDropped('closed', 'peer disconnected')));
   }
 
-  /** The URL this peer listens on, as it declared, or the address we know it by. */
-  get key(): string {
-    return this.hello?.listen ?? this.address;
-  }
-
   send(message: PeerMessage): void {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  /** Answers one of the peer's requests, counted until ws has written it to the socket. */
+  reply(message: PeerMessage): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.unflushedReplies++;
+    this.socket.send(JSON.stringify(message), () => {
+      this.unflushedReplies--;
+    });
+  }
+
+  /**
+   * Whether the peer reads what it is sent: false once its replies not yet written to the socket
+   * reach `maxInFlight`, or the bytes queued for it (ws's `bufferedAmount`) pass `maxBufferedBytes`.
+   */
+  isReading(limits: { maxInFlight: number; maxBufferedBytes: number }): boolean {
+    return (
+      this.unflushedReplies < limits.maxInFlight && this.socket.bufferedAmount <= limits.maxBufferedBytes
+    );
   }
 
   /** Sends a request and waits for the reply carrying its id, within the time limit. */
@@ -69,9 +93,23 @@ export class Peer {
     return this.nextId++;
   }
 
+  /**
+   * Closes the connection with a code and a short fixed reason. Never throws: a reason ws refuses
+   * (over 123 bytes of UTF-8) or a code it refuses ends the connection without a close frame.
+   */
   close(code = 1000, reason = ''): void {
     this.failPending(new PeerDropped('closed', reason || 'closed'));
-    this.socket.close(code, reason);
+    try {
+      this.socket.close(code, reason);
+    } catch {
+      this.socket.terminate();
+    }
+  }
+
+  /** Ends the connection at once, dropping whatever is still queued for the peer. */
+  terminate(reason: string): void {
+    this.failPending(new PeerDropped('closed', reason));
+    this.socket.terminate();
   }
 
   private failPending(err: Error): void {

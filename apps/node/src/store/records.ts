@@ -53,5 +53,6 @@ export function undoFromJson(json: string): UndoRecord {
 
 /** Chain work as 64 hex digits: text order equals numeric order in SQL. */
 export function workToHex(work: bigint): string {
+  if (work < 0n || work >= 1n << 256n) throw new RangeError(`chain work ${work} does not fit 64 hex digits`);
   return work.toString(16).padStart(64, '0');
 }

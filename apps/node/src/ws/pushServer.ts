@@ -20,13 +20,17 @@ export interface PushLimits {
   readonly maxMessagesPerSecond: number;
 }
 
-const DEFAULT_LIMITS: PushLimits = { maxClients: 256, maxMessageBytes: 4096, maxMessagesPerSecond: 20 };
+export const DEFAULT_PUSH_LIMITS: PushLimits = {
+  maxClients: 256,
+  maxMessageBytes: 4096,
+  maxMessagesPerSecond: 20,
+};
 
 /**
  * WebSocket push (served at `/ws`): clients subscribe to new tips and new transactions and hear of them at
  * once. Bad messages get an `error` message; a client that floods is disconnected.
  */
-export function createPushServer(service: NodeService, limits: PushLimits = DEFAULT_LIMITS) {
+export function createPushServer(service: NodeService, limits: PushLimits = DEFAULT_PUSH_LIMITS) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
   const topics = new Map<WebSocket, Set<Topic>>();
 
@@ -49,6 +53,8 @@ export function createPushServer(service: NodeService, limits: PushLimits = DEFA
   service.on('tx', onTx);
 
   wss.on('connection', (socket) => {
+    // First, before anything can fail: ws reports a bad frame as 'error' and then closes.
+    socket.on('error', () => topics.delete(socket));
     if (topics.size >= limits.maxClients) {
       socket.close(1013, 'too many clients');
       return;
@@ -95,7 +101,6 @@ export function createPushServer(service: NodeService, limits: PushLimits = DEFA
       socket.send(JSON.stringify({ type: 'subscribed', topics: [...wanted] }));
     });
     socket.on('close', () => topics.delete(socket));
-    socket.on('error', () => topics.delete(socket));
   });
 
   return {

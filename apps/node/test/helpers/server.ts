@@ -18,16 +18,19 @@ import {
   sha256d,
   type Transaction,
 } from '@powcoin/core';
+import type { WebSocketServer } from 'ws';
 import { createApiApp } from '../../src/api/app.js';
 import { NodeService } from '../../src/nodeService.js';
 import { DEFAULT_P2P_OPTIONS, P2PNetwork, type P2POptions } from '../../src/p2p/network.js';
-import { createPushServer } from '../../src/ws/pushServer.js';
+import { createPushServer, DEFAULT_PUSH_LIMITS, type PushLimits } from '../../src/ws/pushServer.js';
 import { routeUpgrades } from '../../src/ws/upgrade.js';
 import { testKey } from './blocks.js';
 
 export interface TestNode {
   readonly service: NodeService;
   readonly p2p: P2PNetwork;
+  /** The node's `/p2p` WebSocket server (tests may hand it connections directly). */
+  readonly p2pServer: WebSocketServer;
   readonly dir: string;
   readonly port: number;
   readonly base: string;
@@ -39,7 +42,7 @@ export interface TestNode {
     raw?: string,
   ): Promise<{ status: number; body: Record<string, any> }>;
   /** Mines a block from the node's own template (as a solo miner would) and submits it. */
-  mine(address?: string): Promise<{ status: number; body: Record<string, any> }>;
+  mine(address?: string, extranonceBytes?: number): Promise<{ status: number; body: Record<string, any> }>;
   /** Stops the node; `keepData` leaves its data dir for a restart. */
   stop(keepData?: boolean): Promise<void>;
 }
@@ -47,10 +50,18 @@ export interface TestNode {
 /** A node with its HTTP API and WebSocket on an ephemeral loopback port, in a temporary data dir. */
 export async function startTestNode(
   params: ChainParams,
-  options: { dir?: string; p2p?: Partial<P2POptions>; port?: number; requestsPerMinute?: number } = {},
+  options: {
+    dir?: string;
+    p2p?: Partial<P2POptions>;
+    push?: Partial<PushLimits>;
+    /** The node's clock in seconds (default: the wall clock). */
+    clock?: () => number;
+    port?: number;
+    requestsPerMinute?: number;
+  } = {},
 ): Promise<TestNode> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'powcoin-node-'));
-  const service = new NodeService(params, dir);
+  const service = new NodeService(params, dir, options.clock);
   const silent = { info: () => {}, warn: () => {} };
   const p2p = new P2PNetwork(service, silent, {
     ...DEFAULT_P2P_OPTIONS,
@@ -60,10 +71,11 @@ export async function startTestNode(
   });
   const app = createApiApp(service, p2p, { requestsPerMinute: options.requestsPerMinute ?? 100_000 });
   const server: Server = app.listen(options.port ?? 0, '127.0.0.1');
-  const push = createPushServer(service);
+  const push = createPushServer(service, { ...DEFAULT_PUSH_LIMITS, ...options.push });
   await new Promise((resolve) => server.once('listening', resolve));
   const port = (server.address() as AddressInfo).port;
-  routeUpgrades(server, { '/ws': push.wss, '/p2p': p2p.createServer(`ws://127.0.0.1:${port}/p2p`) });
+  const p2pServer = p2p.createServer(`ws://127.0.0.1:${port}/p2p`);
+  routeUpgrades(server, { '/ws': push.wss, '/p2p': p2pServer });
   p2p.restorePeers();
   const base = `http://127.0.0.1:${port}`;
 
@@ -76,8 +88,11 @@ export async function startTestNode(
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
 
-  const mine: TestNode['mine'] = async (address = addressFromHash(params, testKey(0).hash)) => {
-    const { body: t } = await call('GET', `/template?address=${address}`);
+  const mine: TestNode['mine'] = async (
+    address = addressFromHash(params, testKey(0).hash),
+    extranonceBytes = 8,
+  ) => {
+    const { body: t } = await call('GET', `/template?address=${address}&extranonceBytes=${extranonceBytes}`);
     const { bytes: coinbase } = joinCoinbase(
       { coinb1: hexToBytes(t.coinb1), coinb2: hexToBytes(t.coinb2) },
       new Uint8Array(t.extranonceBytes),
@@ -103,6 +118,7 @@ export async function startTestNode(
   return {
     service,
     p2p,
+    p2pServer,
     dir,
     port,
     base,
