@@ -15,4 +15,7 @@ export const jestPreset = {
   },
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.tsx'],
   testTimeout: 30000,
+  // a test that fails half way can leave a child process or socket behind; jest must still end
+  // (it says so when it forces the exit) rather than hold CI until its time limit
+  forceExit: true,
 };
