@@ -1,5 +1,6 @@
-import { addressFromHash, hash160, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
+import { addressFromHash, bitsToDifficulty, hash160, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
 import { type Service, startNodeProcess, waitFor } from '@powcoin/testkit';
+import { startHardFakeNode } from './helpers/fakeNode.js';
 import { keyOf, startPool } from './helpers/poolHarness.js';
 import { StratumClient } from './helpers/stratumClient.js';
 
@@ -116,7 +117,8 @@ describe('Stratum v1 session', () => {
   });
 
   it('refuses a low-difficulty share (and credits it nothing)', async () => {
-    const hard = await startPool(node.url, { startDifficulty: '0.000001' });
+    const fake = await startHardFakeNode(); // network difficulty 1: room above 0.000001
+    const hard = await startPool(fake.url, { startDifficulty: '0.000001' });
     const client = await StratumClient.connect(hard.pool.port);
     try {
       await client.subscribe();
@@ -136,6 +138,7 @@ describe('Stratum v1 session', () => {
     } finally {
       client.close();
       await hard.stop();
+      await fake.stop();
     }
   });
 
@@ -277,18 +280,43 @@ describe('Stratum v1 session', () => {
     ]);
   });
 
-  it('applies a suggested difficulty at once, with the current job re-sent', async () => {
+  it('caps a start difficulty above the network difficulty, so no block is ever thrown away', async () => {
+    const high = await startPool(node.url, { startDifficulty: '0.001' }); // regtest is ~4.7e-10
+    const client = await StratumClient.connect(high.pool.port);
+    try {
+      await client.subscribe();
+      await client.call('mining.authorize', [`${addressOf(3)}.rig`, 'x']);
+      const notify = await client.waitFor((m) => m.method === 'mining.notify');
+      const announced = client.lines
+        .slice(0, client.lines.indexOf(notify))
+        .filter((m) => m.method === 'mining.set_difficulty')
+        .map((m) => m.params[0]);
+      expect(announced.at(-1)).toBeLessThan(bitsToDifficulty(REGTEST.powLimitBits));
+      expect((await client.submit(`${addressOf(3)}.rig`, client.findShare(true))).result).toBe(true);
+    } finally {
+      client.close();
+      await high.stop();
+    }
+  });
+
+  it('applies a suggested difficulty at once, never above the network difficulty', async () => {
     await ready();
+    const networkDifficulty = bitsToDifficulty(REGTEST.powLimitBits);
     const seen = miner.lines.length;
     expect((await miner.call('mining.suggest_difficulty', [0.5])).result).toBe(true);
     const announced = await miner.waitFor(
       (m) => m.method === 'mining.set_difficulty' && miner.lines.indexOf(m) >= seen,
     );
-    expect(announced.params).toEqual([0.5]);
+    // capped a hair under the network's: above it the miner would throw away hashes good for a block
+    expect(announced.params[0]).toBeLessThan(networkDifficulty);
+    expect(announced.params[0]).toBeGreaterThan(networkDifficulty * 0.9999);
     const resent = await miner.waitFor(
       (m) => m.method === 'mining.notify' && miner.lines.indexOf(m) > miner.lines.indexOf(announced),
     );
     expect(resent.params[8]).toBe(false); // not clean: earlier jobs keep their difficulty
+    // a block found at the capped difficulty is taken like any share
+    const block = miner.findShare(true);
+    expect(await miner.submit(`${addressOf(1)}.rig1`, block)).toMatchObject({ result: true });
   });
 
   it('answers a malformed request under its own id, and takes a null params as none', async () => {

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { addressFromHash, hash160, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
-import type { Template } from '@powcoin/node-client';
 import { type Service, startNodeProcess, waitFor } from '@powcoin/testkit';
 import { Vardiff } from '../src/stratum/vardiff.js';
-import { startFakeNode } from './helpers/fakeNode.js';
+import { startHardFakeNode } from './helpers/fakeNode.js';
 import { keyOf, startPool } from './helpers/poolHarness.js';
 import { type Notify, StratumClient } from './helpers/stratumClient.js';
 
@@ -55,7 +53,8 @@ describe('vardiff on the wire', () => {
   });
 
   it('announces a new difficulty before the next job; shares keep the difficulty of their job', async () => {
-    const harness = await startPool(node.url, { targetShareSeconds: '1', retargetSeconds: '0.5' });
+    const fake = await startHardFakeNode(); // network difficulty 1: room above the share difficulties
+    const harness = await startPool(fake.url, { targetShareSeconds: '1', retargetSeconds: '0.5' });
     const c = await StratumClient.connect(harness.pool.port);
     try {
       await c.subscribe();
@@ -80,18 +79,19 @@ describe('vardiff on the wire', () => {
       expect((await c.submit(A, early)).result).toBe(true); // old job: old difficulty
       expect(harness.pool.store.roundWeights(round).get(A)).toBe(before + 1n);
       expect(early.jobId).toBe(oldJob.jobId);
-      // at 4x (2^-30) every regtest share is also a block: fine, it is still weighed as a share of its job
       const fresh = c.findShare('any');
       expect((await c.submit(A, fresh)).result).toBe(true); // new job: weight 4
       expect(harness.pool.store.roundWeights(round).get(A)).toBe(before + 1n + 4n);
     } finally {
       c.close();
       await harness.stop();
+      await fake.stop();
     }
   });
 
   it('applies mining.suggest_difficulty at once: the re-sent job carries it, earlier jobs keep theirs', async () => {
-    const harness = await startPool(node.url);
+    const fake = await startHardFakeNode();
+    const harness = await startPool(fake.url);
     const c = await StratumClient.connect(harness.pool.port);
     try {
       await c.subscribe();
@@ -114,6 +114,7 @@ describe('vardiff on the wire', () => {
     } finally {
       c.close();
       await harness.stop();
+      await fake.stop();
     }
   });
 });
@@ -128,17 +129,8 @@ describe('a job re-sent at another difficulty is other work', () => {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   it('binds each difficulty to its own notify, so a hash cannot be filed under the best-paying one', async () => {
-    const fixture = JSON.parse(
-      readFileSync(new URL('./fixtures/stratum-session.json', import.meta.url), 'utf8'),
-    ) as { template: Template };
-    const now = Math.floor(Date.now() / 1000);
     // network difficulty 1: no share here is a block, so the job stays current throughout
-    const fake = await startFakeNode({
-      ...fixture.template,
-      bits: '1d00ffff',
-      time: now,
-      minTime: now - 3600,
-    });
+    const fake = await startHardFakeNode();
     const harness = await startPool(fake.url, { targetShareSeconds: '1', retargetSeconds: '0.5' });
     const c = await StratumClient.connect(harness.pool.port);
     try {

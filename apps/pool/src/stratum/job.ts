@@ -18,6 +18,12 @@ export interface Job {
   readonly minTime: number;
   /** The network target: a share at or under it is a block. */
   readonly networkTarget: bigint;
+  /**
+   * The highest share difficulty this job may be sent with: just under the network's, so that every
+   * hash good enough for a block is also a share the miner submits (a miner checks only the share
+   * target; above the network difficulty it would throw blocks away).
+   */
+  readonly maxShareDifficulty: number;
   /** The template's other transactions, canonical bytes, in block order. */
   readonly txs: readonly Uint8Array[];
   readonly coinbaseValue: bigint;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { bitsToTarget, hexToBytes, hexToHash } from '@powcoin/core';
+import { bitsToDifficulty, bitsToTarget, hexToBytes, hexToHash } from '@powcoin/core';
 import type { NodeClient, Template } from '@powcoin/node-client';
 import type { Job } from './job.js';
 
@@ -98,6 +98,8 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
       time: t.time,
       minTime: t.minTime,
       networkTarget: bitsToTarget(Number.parseInt(t.bits, 16)),
+      // a hair under, so float rounding can never put the share target below the network target
+      maxShareDifficulty: bitsToDifficulty(Number.parseInt(t.bits, 16)) * (1 - 2 ** -20),
       txs: t.txs.map((tx) => hexToBytes(tx.hex)),
       coinbaseValue: BigInt(t.coinbaseValue),
       createdMs: Date.now(),

@@ -276,8 +276,9 @@ export class StratumServer {
       bytesToHex(session.extranonce1),
       this.options.extranonce2Size,
     ]);
-    this.send(session, { id: null, method: 'mining.set_difficulty', params: [session.difficulty] });
     const job = this.jobs.currentJob;
+    if (job) session.difficulty = Math.min(session.difficulty, job.maxShareDifficulty);
+    this.send(session, { id: null, method: 'mining.set_difficulty', params: [session.difficulty] });
     if (job) this.sendJob(session, job, true);
   }
 
@@ -424,11 +425,16 @@ export class StratumServer {
     }
   }
 
-  /** set_difficulty (when it changed) then notify: miners apply a difficulty from the next job. */
+  /**
+   * set_difficulty (when it changed) then notify: miners apply a difficulty from the next job. The
+   * difficulty never exceeds the job's network difficulty, or the miner would throw blocks away.
+   */
   private sendJob(session: Session, job: Job, clean: boolean): void {
-    if (session.pendingDifficulty !== undefined) {
-      session.difficulty = session.pendingDifficulty;
-      session.pendingDifficulty = undefined;
+    const wanted = session.pendingDifficulty ?? session.difficulty;
+    session.pendingDifficulty = undefined;
+    const next = Math.min(wanted, job.maxShareDifficulty);
+    if (next !== session.difficulty) {
+      session.difficulty = next;
       this.send(session, { id: null, method: 'mining.set_difficulty', params: [session.difficulty] });
     }
     if (clean) session.forgetJobsBefore(job);

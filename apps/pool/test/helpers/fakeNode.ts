@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { Template } from '@powcoin/node-client';
 
@@ -55,4 +56,17 @@ export async function startFakeNode(
     blocks,
     stop: () => new Promise((r) => server.close(() => r())),
   };
+}
+
+/**
+ * A fake node serving the recorded session's template at network difficulty 1 (bits 1d00ffff) and
+ * the current time: share difficulties far above regtest's can be tested, no share is a block, and
+ * the job stays current.
+ */
+export function startHardFakeNode(): ReturnType<typeof startFakeNode> {
+  const fixture = JSON.parse(
+    readFileSync(new URL('../fixtures/stratum-session.json', import.meta.url), 'utf8'),
+  ) as { template: Template };
+  const now = Math.floor(Date.now() / 1000);
+  return startFakeNode({ ...fixture.template, bits: '1d00ffff', time: now, minTime: now - 3600 });
 }
