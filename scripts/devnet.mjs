@@ -133,7 +133,7 @@ async function draw(addresses) {
   );
   lines.push(
     stats
-      ? `pool     ${rate(stats.hashrate)}  miners ${stats.miners}  connections ${stats.connections}  blocks found ${stats.blocksFound}  round ${stats.round}  ${POOL_API}/ (dashboard)`
+      ? `pool     ${rate(stats.hashrate)}  miners ${stats.miners}  connections ${stats.connections}  blocks found ${stats.blocksFound} (orphaned ${stats.blocksOrphaned})  round ${stats.round}  ${POOL_API}/ (dashboard)`
       : 'pool     unreachable',
   );
   lines.push('');

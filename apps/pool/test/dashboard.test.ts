@@ -50,6 +50,9 @@ describe('dashboard JSON API', () => {
         connections: 1,
         miners: 1,
         blocksFound: 1,
+        blocksOrphaned: 0,
+        blocksLost: 0,
+        blocksSubmitted: 0,
       });
       // 4 shares of weight 1 (difficulty 2^-32) within the last seconds: 4 / 30 hashes per second (30 s floor)
       expect(stats.hashrate).toBeCloseTo(4 / 30, 10);

@@ -72,6 +72,7 @@ describe('blocks and payouts that a reorg takes away', () => {
       // a rival branch of two blocks from genesis takes the pool's block away
       const rival = await extend(genesis, 2);
       await waitFor('the orphaning', () => statusOf(found.hash) === 'orphaned');
+      expect(harness.pool.store.blockCounts()).toMatchObject({ orphaned: 1, pending: 0, matured: 0 });
       // and it stays out of balances as the rival chain grows past maturity
       await extend(rival, params.coinbaseMaturity + 1);
       await new Promise((r) => setTimeout(r, 300));

@@ -17,6 +17,20 @@ const coins = (units: bigint) => ({ units: units.toString(), coins: formatCoins(
  * a hashrate is the weight of the last ten minutes' shares divided by the time they span (600 s, or
  * less when the pool started more recently, but at least 30 s).
  */
+/**
+ * Found blocks for people: on the chain (accepted, immature or mature), orphaned (a competing block
+ * won: common while a devnet's difficulty is still far too low), and lost (refused or never on the
+ * chain).
+ */
+function blockFigures(c: ReturnType<Pool['store']['blockCounts']>) {
+  return {
+    blocksFound: c.pending + c.matured,
+    blocksOrphaned: c.orphaned,
+    blocksLost: c.rejected,
+    blocksSubmitted: c.submitted,
+  };
+}
+
 export function createDashboardApp(pool: Pool, now: () => number = Date.now): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -68,7 +82,7 @@ export function createDashboardApp(pool: Pool, now: () => number = Date.now): ex
       hashrate: miners.reduce((sum, m) => sum + m.hashrate, 0),
       miners: miners.filter((m) => m.hashrate > 0).length,
       round: pool.store.currentRound(),
-      blocksFound: pool.store.recentBlocks(100_000).filter((b) => b.status !== 'rejected').length,
+      ...blockFigures(pool.store.blockCounts()),
     });
   });
 

@@ -124,6 +124,9 @@ export class PoolStore extends SqliteFile {
       setBlockStatus: db.prepare('UPDATE blocks SET status = ? WHERE hash = ?'),
       getBlock: db.prepare<[string], RawBlock>('SELECT * FROM blocks WHERE hash = ?'),
       blocksByStatus: db.prepare<[string], RawBlock>('SELECT * FROM blocks WHERE status = ? ORDER BY height'),
+      blockCounts: db.prepare<[], { status: string; n: number }>(
+        'SELECT status, COUNT(*) AS n FROM blocks GROUP BY status',
+      ),
       allBlocks: db.prepare<[number], RawBlock>('SELECT * FROM blocks ORDER BY created_ms DESC LIMIT ?'),
       putCredit: db.prepare('INSERT INTO credits (block_hash, address, amount) VALUES (?, ?, ?)'),
       creditsOf: db.prepare<[string], { address: string; amount: string }>(
@@ -234,6 +237,19 @@ export class PoolStore extends SqliteFile {
 
   blocksByStatus(status: BlockStatus): BlockRow[] {
     return this.stmt.blocksByStatus.all(status).map(blockFromRaw);
+  }
+
+  /** How many found blocks are in each state. */
+  blockCounts(): Record<BlockStatus, number> {
+    const counts: Record<BlockStatus, number> = {
+      submitted: 0,
+      pending: 0,
+      matured: 0,
+      orphaned: 0,
+      rejected: 0,
+    };
+    for (const row of this.stmt.blockCounts.all()) counts[row.status as BlockStatus] = row.n;
+    return counts;
   }
 
   recentBlocks(limit: number): BlockRow[] {
