@@ -105,7 +105,12 @@ export async function createCommand(
   const pass = await ctx.passphrase();
   const wallet = walletExists(ctx.keystorePath)
     ? await addAccount(ctx.keystorePath, pass, opts.label, key)
-    : await createWallet(ctx.keystorePath, pass, network, opts.label, key);
+    : await createWallet(ctx.keystorePath, pass, network, opts.label, key).catch((err: unknown) => {
+        // another process created the file since we looked: add the account to it instead
+        if (err instanceof KeystoreError && err.code === 'EXISTS')
+          return addAccount(ctx.keystorePath, pass, opts.label, key);
+        throw err;
+      });
   const account = wallet.accounts.find((a) => a.label === opts.label) as Account;
   out(
     ctx,

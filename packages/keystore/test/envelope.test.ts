@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isEnvelope, KeystoreError, open, seal, writeFileAtomic } from '../src/index.js';
+import { createFileAtomic, isEnvelope, KeystoreError, open, seal, writeFileAtomic } from '../src/index.js';
 
 const FAST = { n: 2 ** 10, r: 8, p: 1 };
 const secret = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
@@ -45,6 +45,25 @@ describe('writeFileAtomic', () => {
       writeFileAtomic(file, 'new');
       expect(readFileSync(file, 'utf8')).toBe('new');
       expect(statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('createFileAtomic', () => {
+  it('creates a new file with mode 0600 and never replaces one that exists', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'powcoin-ks-'));
+    try {
+      const file = join(dir, 'key.json');
+      createFileAtomic(file, 'first');
+      expect(readFileSync(file, 'utf8')).toBe('first');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(() => createFileAtomic(file, 'second')).toThrow(
+        expect.objectContaining({ code: 'EXISTS' }) as unknown as Error,
+      );
+      expect(readFileSync(file, 'utf8')).toBe('first');
+      expect(readdirSync(dir)).toEqual(['key.json']); // no temporary file left behind
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

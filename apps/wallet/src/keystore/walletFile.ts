@@ -9,7 +9,16 @@ import {
   publicKeyFromPrivate,
   validatePrivateKey,
 } from '@powcoin/core';
-import { type Envelope, isEnvelope, KeystoreError, open, seal, writeFileAtomic } from '@powcoin/keystore';
+import {
+  createFileAtomic,
+  type Envelope,
+  isEnvelope,
+  KeystoreError,
+  open,
+  seal,
+  withFileLock,
+  writeFileAtomic,
+} from '@powcoin/keystore';
 
 /** One account of a wallet: a label and a key. Only ever in memory once unlocked. */
 export interface Account {
@@ -104,7 +113,7 @@ export async function openWallet(path: string, passphrase: string): Promise<Wall
   return { network: header.network, accounts };
 }
 
-async function writeWallet(path: string, passphrase: string, wallet: Wallet): Promise<void> {
+async function sealWallet(passphrase: string, wallet: Wallet): Promise<string> {
   const payload: Payload = {
     accounts: wallet.accounts.map((a) => ({ label: a.label, key: bytesToHex(a.privateKey) })),
   };
@@ -112,10 +121,13 @@ async function writeWallet(path: string, passphrase: string, wallet: Wallet): Pr
   const envelope = await seal(plain, passphrase);
   plain.fill(0);
   const file: WalletFile = { kind: 'powcoin-wallet', version: 1, network: wallet.network, envelope };
-  writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`);
+  return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-/** Creates a new wallet file (refusing to replace any existing file) with one account. */
+/**
+ * Creates a new wallet file with one account. It never replaces a file, not even one another
+ * process created a moment ago: `EXISTS` then (the caller may add the account to it instead).
+ */
 export async function createWallet(
   path: string,
   passphrase: string,
@@ -123,19 +135,31 @@ export async function createWallet(
   label: string,
   privateKey: Uint8Array,
 ): Promise<Wallet> {
-  if (existsSync(path)) throw new KeystoreError('CORRUPT', `${path} already exists; it was left untouched`);
+  if (existsSync(path)) throw new KeystoreError('EXISTS', `${path} already exists; it was left untouched`);
   if (passphrase.length < 8)
     throw new KeystoreError('WRONG_PASSPHRASE', 'choose a passphrase of at least 8 characters');
   const wallet: Wallet = {
     network,
     accounts: [toAccount(network, validateLabel(label), validatePrivateKey(privateKey))],
   };
-  await writeWallet(path, passphrase, wallet);
+  createFileAtomic(path, await sealWallet(passphrase, wallet));
   return wallet;
 }
 
-/** Adds an account (new or imported) and rewrites the file atomically. */
-export async function addAccount(
+/**
+ * Adds an account (new or imported) and rewrites the file atomically. The read, change and write
+ * happen under the file's lock: two processes adding accounts at once both keep theirs.
+ */
+export function addAccount(
+  path: string,
+  passphrase: string,
+  label: string,
+  privateKey: Uint8Array,
+): Promise<Wallet> {
+  return withFileLock(path, () => addAccountLocked(path, passphrase, label, privateKey));
+}
+
+async function addAccountLocked(
   path: string,
   passphrase: string,
   label: string,
@@ -148,6 +172,6 @@ export async function addAccount(
   if (wallet.accounts.some((a) => a.address === account.address))
     throw new KeystoreError('CORRUPT', 'that key is already in the wallet');
   const next: Wallet = { network: wallet.network, accounts: [...wallet.accounts, account] };
-  await writeWallet(path, passphrase, next);
+  writeFileAtomic(path, await sealWallet(passphrase, next));
   return next;
 }
