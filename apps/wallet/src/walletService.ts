@@ -147,11 +147,15 @@ export class WalletService {
     return { tx, to: to.trim(), amount, fee, total, txid: hashToHex(txid(tx)) };
   }
 
-  /** Sends a prepared transaction; returns its txid. */
+  /**
+   * Sends a prepared transaction; returns its txid. The node already knowing this very
+   * transaction (sent twice, or relayed back) means it was accepted: that is success.
+   */
   async send(prepared: PreparedSend): Promise<string> {
     try {
       return await this.node.submitTx(bytesToHex(encodeTx(prepared.tx)));
     } catch (err) {
+      if (err instanceof NodeRefusal && err.code === 'TX_ALREADY_KNOWN') return prepared.txid;
       throw this.nodeError(err);
     }
   }

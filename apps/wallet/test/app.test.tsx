@@ -231,6 +231,29 @@ describe('screens', () => {
     ui.unmount();
   });
 
+  it('send: y pressed twice before the screen changes submits once and shows it sent', async () => {
+    const ui = await unlocked();
+    await press(ui.stdin, 's');
+    await type(ui.stdin, OTHER, ui.lastFrame);
+    await press(ui.stdin, ENTER);
+    await type(ui.stdin, '1', ui.lastFrame);
+    await press(ui.stdin, ENTER);
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'Press y');
+    node.submitDelayMs = 200; // the first submission is still on its way when the second y comes
+    ui.stdin.write('y');
+    await new Promise((r) => setTimeout(r, 2));
+    ui.stdin.write('y');
+    const sent = await until(ui.lastFrame, 'Sent. txid');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(node.submitCalls).toBe(1);
+    expect(node.submitted).toHaveLength(1);
+    expect(ui.lastFrame()).toContain('Sent. txid');
+    expect(ui.lastFrame()).not.toMatch(/already known|cannot reach/);
+    expect(sent).not.toContain('Press y');
+    ui.unmount();
+  });
+
   it('send: the node refusing is shown in words, and bad amounts are caught before signing', async () => {
     const ui = await unlocked();
     await press(ui.stdin, 's');

@@ -459,6 +459,9 @@ function Send(props: {
   const [error, setError] = useState('');
   const [prepared, setPrepared] = useState<PreparedSend | undefined>();
   const [txStatus, setTxStatus] = useState('');
+  // a second y can arrive before React has drawn the 'sending' step: this ref, not the step, says
+  // whether the transaction is already on its way
+  const submitting = useRef(false);
   const editing = step === 'to' || step === 'amount' || step === 'fee';
   useEffect(() => props.setEditing(editing), [editing, props.setEditing]);
   useEffect(() => () => props.setEditing(false), [props.setEditing]);
@@ -493,13 +496,23 @@ function Send(props: {
   useInput(
     (input, key) => {
       if (step === 'confirm' && (input === 'y' || key.return) && prepared) {
+        if (submitting.current) return;
+        submitting.current = true;
         setStep('sending');
         service.send(prepared).then(
-          () => (setStep('sent'), setTxStatus('sent: pending')),
-          (err: Error) => (setError(err.message), setStep('amount')),
+          () => {
+            setStep('sent');
+            setTxStatus('sent: pending');
+          },
+          (err: Error) => {
+            submitting.current = false;
+            setError(err.message);
+            setStep('amount');
+          },
         );
       } else if (step === 'confirm' && (input === 'n' || key.escape)) setStep('amount');
       else if (step === 'sent' && input === 'x') {
+        submitting.current = false;
         setTo('');
         setAmount('');
         setPrepared(undefined);
