@@ -10,15 +10,29 @@ import {
   walletExists,
 } from './keystore/walletFile.js';
 import type { NodeApi } from './nodeApi.js';
-import { DEFAULT_FEE, WalletError, WalletService } from './walletService.js';
+import { WalletError } from './walletError.js';
+import { DEFAULT_FEE, WalletService } from './walletService.js';
 
-/** Exit codes of the scriptable subcommands. */
-export const EXIT = { OK: 0, USAGE: 2, NODE_DOWN: 3, KEYSTORE: 4, REJECTED: 5, INTERNAL: 1 } as const;
+/**
+ * Exit codes of the scriptable subcommands. `UNKNOWN_OUTCOME`: a transaction was handed to the
+ * node but no answer came back; it may or may not be accepted (the txid is printed).
+ */
+export const EXIT = {
+  OK: 0,
+  INTERNAL: 1,
+  USAGE: 2,
+  NODE_DOWN: 3,
+  KEYSTORE: 4,
+  REJECTED: 5,
+  UNKNOWN_OUTCOME: 6,
+} as const;
 
 export class CommandError extends Error {
   constructor(
     readonly exitCode: number,
     message: string,
+    /** Printed beside the error with --json (the txid of a transaction already handed to the node). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -37,10 +51,12 @@ export function toCommandError(err: unknown): CommandError {
     const code =
       err.code === 'NODE_DOWN'
         ? EXIT.NODE_DOWN
-        : err.code === 'BAD_ADDRESS' || err.code === 'BAD_AMOUNT' || err.code === 'BAD_FEE'
-          ? EXIT.USAGE
-          : EXIT.REJECTED;
-    return new CommandError(code, err.message);
+        : err.code === 'SUBMIT_UNKNOWN'
+          ? EXIT.UNKNOWN_OUTCOME
+          : err.code === 'BAD_ADDRESS' || err.code === 'BAD_AMOUNT' || err.code === 'BAD_FEE'
+            ? EXIT.USAGE
+            : EXIT.REJECTED;
+    return new CommandError(code, err.message, err.txid ? { txid: err.txid } : {});
   }
   if ((err as NodeJS.ErrnoException).code === 'ENOENT')
     return new CommandError(EXIT.KEYSTORE, 'no wallet file: run `wallet create` first');
@@ -155,7 +171,29 @@ export async function sendCommand(
   await service.checkNetwork();
   const account = pickAccount(wallet, opts.account);
   const prepared = await service.prepareSend(account, opts.to, opts.amount, opts.fee ?? DEFAULT_FEE);
-  const id = await service.send(prepared);
+  const id = prepared.txid;
+  const report = (status: string, text: string, extra: Record<string, unknown> = {}) =>
+    out(
+      ctx,
+      {
+        txid: id,
+        from: account.address,
+        to: prepared.to,
+        amount: prepared.amount.toString(),
+        fee: prepared.fee.toString(),
+        status,
+        ...extra,
+      },
+      text,
+    );
+  const sentText = `${formatCoins(prepared.amount)} to ${prepared.to} (fee ${formatCoins(prepared.fee)})`;
+  try {
+    await service.send(prepared);
+  } catch (err) {
+    if (!(err instanceof WalletError && err.code === 'SUBMIT_UNKNOWN')) throw err;
+    report('unknown', `submitted ${sentText}, outcome unknown\ntxid ${id} (unknown)`);
+    throw toCommandError(err);
+  }
   let status = 'pending';
   if (opts.wait) {
     for (;;) {
@@ -167,18 +205,7 @@ export async function sendCommand(
       await new Promise((r) => setTimeout(r, 500));
     }
   }
-  out(
-    ctx,
-    {
-      txid: id,
-      from: account.address,
-      to: prepared.to,
-      amount: prepared.amount.toString(),
-      fee: prepared.fee.toString(),
-      status,
-    },
-    `sent ${formatCoins(prepared.amount)} to ${prepared.to} (fee ${formatCoins(prepared.fee)})\ntxid ${id} (${status})`,
-  );
+  report(status, `sent ${sentText}\ntxid ${id} (${status})`);
 }
 
 export async function historyCommand(

@@ -67,7 +67,9 @@ async function run(fn: (ctx: CommandContext) => Promise<void>, json: boolean): P
     ctx?.node.close();
     const e = toCommandError(err);
     if (json)
-      process.stdout.write(`${JSON.stringify({ error: { exitCode: e.exitCode, message: e.message } })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ...e.details, error: { exitCode: e.exitCode, message: e.message } })}\n`,
+      );
     process.stderr.write(`error: ${e.message}\n`);
     process.exit(e.exitCode);
   }

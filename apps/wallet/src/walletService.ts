@@ -15,29 +15,10 @@ import {
 import { type AddressInfo, NodeRefusal } from '@powcoin/node-client';
 import type { Account, Wallet } from './keystore/walletFile.js';
 import type { NodeApi } from './nodeApi.js';
+import { WalletError } from './walletError.js';
 
 /** The fee a send uses unless the user changes it. */
 export const DEFAULT_FEE = '0.0001';
-
-export type WalletErrorCode =
-  | 'BAD_ADDRESS'
-  | 'BAD_AMOUNT'
-  | 'BAD_FEE'
-  | 'INSUFFICIENT_FUNDS'
-  | 'NODE_DOWN'
-  | 'NODE_REJECTED'
-  | 'WRONG_NETWORK';
-
-/** What went wrong, in words a user can act on; `code` for scripts and exit codes. */
-export class WalletError extends Error {
-  constructor(
-    readonly code: WalletErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'WalletError';
-  }
-}
 
 export interface PreparedSend {
   readonly tx: TransferTx;
@@ -46,6 +27,23 @@ export interface PreparedSend {
   readonly fee: bigint;
   readonly total: bigint;
   readonly txid: string;
+}
+
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether a request failed before any of it reached the node (nothing can have been accepted):
+ * the connection was refused, the host not found, or fetch refused the URL itself ("bad port").
+ * Errors of fetch come from Node's own realm, so they are read by shape, not with instanceof.
+ */
+function neverReachedNode(err: unknown): boolean {
+  let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+    if (typeof e.code === 'string' && CONNECT_ERRORS.has(e.code)) return true;
+    if (typeof e.message === 'string' && /\bconnect ECONNREFUSED\b|^bad port$/.test(e.message)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
 
 /** Checks a recipient as typed: base58, checksum, this network. */
@@ -156,7 +154,14 @@ export class WalletService {
       return await this.node.submitTx(bytesToHex(encodeTx(prepared.tx)));
     } catch (err) {
       if (err instanceof NodeRefusal && err.code === 'TX_ALREADY_KNOWN') return prepared.txid;
-      throw this.nodeError(err);
+      if (err instanceof NodeRefusal || neverReachedNode(err)) throw this.nodeError(err);
+      // the request left: the node may have taken it before the reply was lost (a time-out, a
+      // connection cut). Say so with the txid; sending again is the user's choice, never ours.
+      throw new WalletError(
+        'SUBMIT_UNKNOWN',
+        `submitted, outcome unknown: the node at ${this.node.baseUrl} did not answer; transaction ${prepared.txid} may have been accepted. Check its status before sending again.`,
+        prepared.txid,
+      );
     }
   }
 }

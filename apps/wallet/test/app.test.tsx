@@ -254,6 +254,29 @@ describe('screens', () => {
     ui.unmount();
   });
 
+  it('send: an answer lost after the node took it shows "outcome unknown" with the txid, sent once', async () => {
+    const ui = await unlocked();
+    await press(ui.stdin, 's');
+    await type(ui.stdin, OTHER, ui.lastFrame);
+    await press(ui.stdin, ENTER);
+    await type(ui.stdin, '1', ui.lastFrame);
+    await press(ui.stdin, ENTER);
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'Press y');
+    node.loseNextReply = true;
+    await press(ui.stdin, 'y');
+    const frame = await until(ui.lastFrame, 'outcome unknown');
+    expect(frame).toMatch(/txid [0-9a-f]{64}/);
+    expect(frame).not.toContain('cannot reach the node');
+    const txid = /txid ([0-9a-f]{64})/.exec(frame)?.[1] as string;
+    await until(ui.lastFrame, 'pending: waiting for a block'); // the node has it after all
+    node.confirmed.add(txid);
+    node.emit('tip', 21, 'ab'.repeat(32));
+    await until(ui.lastFrame, 'confirmed (1 confirmation');
+    expect(node.submitCalls).toBe(1);
+    ui.unmount();
+  });
+
   it('send: the node refusing is shown in words, and bad amounts are caught before signing', async () => {
     const ui = await unlocked();
     await press(ui.stdin, 's');

@@ -14,6 +14,8 @@ export class FakeNode extends EventEmitter<NodeClientEvents> {
   refuseNext: NodeRefusal | undefined;
   /** Every call of submitTx, duplicates included. */
   submitCalls = 0;
+  /** The next submission is accepted but its answer is lost (the client times out). */
+  loseNextReply = false;
   /** How long the node takes to answer a submission. */
   submitDelayMs = 0;
 
@@ -60,6 +62,10 @@ export class FakeNode extends EventEmitter<NodeClientEvents> {
     if (this.submitted.includes(hex))
       throw new NodeRefusal(409, 'TX_ALREADY_KNOWN', `transaction ${id} is already known`);
     this.submitted.push(hex);
+    if (this.loseNextReply) {
+      this.loseNextReply = false;
+      throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    }
     return id;
   }
 

@@ -13,13 +13,8 @@ import {
   walletExists,
 } from '../keystore/walletFile.js';
 import type { NodeApi } from '../nodeApi.js';
-import {
-  checkRecipient,
-  DEFAULT_FEE,
-  type PreparedSend,
-  WalletError,
-  WalletService,
-} from '../walletService.js';
+import { WalletError } from '../walletError.js';
+import { checkRecipient, DEFAULT_FEE, type PreparedSend, WalletService } from '../walletService.js';
 import { TextInput } from './TextInput.js';
 
 export interface AppProps {
@@ -462,6 +457,7 @@ function Send(props: {
   // a second y can arrive before React has drawn the 'sending' step: this ref, not the step, says
   // whether the transaction is already on its way
   const submitting = useRef(false);
+  const [unknownOutcome, setUnknownOutcome] = useState(false);
   const editing = step === 'to' || step === 'amount' || step === 'fee';
   useEffect(() => props.setEditing(editing), [editing, props.setEditing]);
   useEffect(() => () => props.setEditing(false), [props.setEditing]);
@@ -476,7 +472,7 @@ function Send(props: {
             ? `confirmed (${s.confirmations ?? 1} confirmation${s.confirmations === 1 ? '' : 's'}, block ${s.height})`
             : s.status === 'pending'
               ? 'pending: waiting for a block'
-              : 'unknown to the node',
+              : 'the node does not have it (not accepted, or dropped)',
         ),
       () => setTxStatus('node unreachable: status unknown'),
     );
@@ -501,10 +497,18 @@ function Send(props: {
         setStep('sending');
         service.send(prepared).then(
           () => {
+            setUnknownOutcome(false);
             setStep('sent');
             setTxStatus('sent: pending');
           },
           (err: Error) => {
+            if (err instanceof WalletError && err.code === 'SUBMIT_UNKNOWN') {
+              // it may be on the node: follow its status and keep it from being sent again
+              setUnknownOutcome(true);
+              setStep('sent');
+              setTxStatus('no answer yet');
+              return;
+            }
             submitting.current = false;
             setError(err.message);
             setStep('amount');
@@ -581,7 +585,17 @@ function Send(props: {
       {step === 'sending' ? <Text>sending…</Text> : null}
       {step === 'sent' && prepared ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text color="green">Sent. txid {prepared.txid}</Text>
+          {unknownOutcome ? (
+            <>
+              <Text color="yellow">Submitted, outcome unknown: the node did not answer.</Text>
+              <Text color="yellow">txid {prepared.txid}</Text>
+              <Text dimColor>
+                Do not send it again until the status below says the node does not have it.
+              </Text>
+            </>
+          ) : (
+            <Text color="green">Sent. txid {prepared.txid}</Text>
+          )}
           <Text>Status: {txStatus}</Text>
           <Text dimColor>x new send</Text>
         </Box>
