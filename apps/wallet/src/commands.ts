@@ -162,9 +162,22 @@ export async function balanceCommand(ctx: CommandContext, opts: { account?: stri
   );
 }
 
+/** How `send --wait` follows a transaction. */
+export interface WaitOptions {
+  /** Between two status requests. */
+  readonly pollMs: number;
+  /** Give up (exit 3, with the txid) once the node has been unreachable this long. */
+  readonly nodeDownMs: number;
+}
+
+const UNKNOWN_ANSWERS_BEFORE_GIVING_UP = 3;
+
+export const DEFAULT_WAIT: WaitOptions = { pollMs: 500, nodeDownMs: 30_000 };
+
 export async function sendCommand(
   ctx: CommandContext,
   opts: { to: string; amount: string; fee?: string; account?: string; wait?: boolean },
+  waitOptions: WaitOptions = DEFAULT_WAIT,
 ): Promise<void> {
   const wallet = await openWallet(ctx.keystorePath, await ctx.passphrase());
   const service = new WalletService(ctx.node, wallet);
@@ -187,25 +200,75 @@ export async function sendCommand(
       text,
     );
   const sentText = `${formatCoins(prepared.amount)} to ${prepared.to} (fee ${formatCoins(prepared.fee)})`;
+  // the txid is printed as soon as the transaction has left, whatever happens next
+  let accepted: boolean;
   try {
     await service.send(prepared);
+    accepted = true;
+    report('pending', `sent ${sentText}\ntxid ${id} (pending)`);
   } catch (err) {
     if (!(err instanceof WalletError && err.code === 'SUBMIT_UNKNOWN')) throw err;
+    accepted = false;
     report('unknown', `submitted ${sentText}, outcome unknown\ntxid ${id} (unknown)`);
-    throw toCommandError(err);
+    if (!opts.wait) throw toCommandError(err);
   }
-  let status = 'pending';
-  if (opts.wait) {
-    for (;;) {
-      const s = await ctx.node.txStatus(id).catch(() => ({ status: 'unknown' as const }));
-      if (s.status === 'confirmed') {
-        status = 'confirmed';
-        break;
+  if (opts.wait) await waitForConfirmation(ctx, id, accepted, waitOptions, report);
+}
+
+/**
+ * Follows a sent transaction until a block holds it. The node unreachable for too long ends the
+ * wait (exit 3); the node not knowing it ends it too (exit 5): dropped from the mempool if it was
+ * seen there, not accepted if the submission's outcome was unknown. Nothing is ever sent again.
+ */
+async function waitForConfirmation(
+  ctx: CommandContext,
+  id: string,
+  accepted: boolean,
+  options: WaitOptions,
+  report: (status: string, text: string, extra?: Record<string, unknown>) => void,
+): Promise<void> {
+  let seen = accepted;
+  let unknownAnswers = 0;
+  let downSince: number | undefined;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, options.pollMs));
+    let s: Awaited<ReturnType<NodeApi['txStatus']>>;
+    try {
+      s = await ctx.node.txStatus(id);
+      downSince = undefined;
+    } catch {
+      downSince ??= Date.now();
+      if (Date.now() - downSince >= options.nodeDownMs) {
+        throw new CommandError(
+          EXIT.NODE_DOWN,
+          `cannot reach the node at ${ctx.node.baseUrl} for ${Math.round(options.nodeDownMs / 1000)} s while waiting for transaction ${id}: it may still confirm (see \`wallet history\`)`,
+          { txid: id, status: seen ? 'pending' : 'unknown' },
+        );
       }
-      await new Promise((r) => setTimeout(r, 500));
+      continue;
     }
+    if (s.status === 'confirmed') {
+      report('confirmed', `txid ${id} confirmed in block ${s.height ?? '?'}`, {
+        ...(s.height !== undefined ? { height: s.height } : {}),
+        ...(s.confirmations !== undefined ? { confirmations: s.confirmations } : {}),
+      });
+      return;
+    }
+    if (s.status === 'pending') {
+      if (!seen) report('pending', `txid ${id} is in the node's mempool (pending)`);
+      seen = true;
+      continue;
+    }
+    // after a submission without an answer the node may still be busy with it: ask a few times
+    if (!seen && ++unknownAnswers < UNKNOWN_ANSWERS_BEFORE_GIVING_UP) continue;
+    throw new CommandError(
+      EXIT.REJECTED,
+      seen
+        ? `transaction ${id} was dropped from the node's mempool before a block took it; its nonce is free again: send again if you still want to`
+        : `the node does not have transaction ${id}: it was not accepted (or was dropped at once)`,
+      { txid: id, status: seen ? 'dropped' : 'unknown' },
+    );
   }
-  report(status, `sent ${sentText}\ntxid ${id} (${status})`);
 }
 
 export async function historyCommand(

@@ -111,7 +111,7 @@ program
   .requiredOption('--amount <coins>', 'amount in coins, e.g. 12.5')
   .option('--fee <coins>', 'fee in coins', '0.0001')
   .option('--account <label>', 'send from this account (default: the first)')
-  .option('--wait', 'wait until the transaction is in a block')
+  .option('--wait', 'wait until a block holds the transaction (exit 3 after 30 s without the node)')
   .option('--json', 'print JSON')
   .action(
     (o: { to: string; amount: string; fee: string; account?: string; wait?: boolean; json?: boolean }) =>

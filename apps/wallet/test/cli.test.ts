@@ -108,8 +108,13 @@ describe('wallet subcommands', () => {
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     await miningDone;
     expect(code).toBe(0);
-    const sent = JSON.parse(stdout.trim());
-    expect(sent).toMatchObject({ to: savings, amount: '1250000000', fee: '100000', status: 'confirmed' });
+    // one line as soon as the node accepted it, one when a block holds it
+    const [accepted, sent] = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(accepted).toMatchObject({ to: savings, amount: '1250000000', fee: '100000', status: 'pending' });
+    expect(sent).toMatchObject({ txid: accepted.txid, status: 'confirmed', confirmations: 1 });
     const savingsBalance = wallet(['balance', '--account', 'savings', '--json']).json()[0];
     expect(savingsBalance.balance).toBe('1250000000');
     const history = wallet(['history', '--json', '--limit', '3']).json();

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addressFromPublicKey, COIN, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
 import { NodeClient } from '@powcoin/node-client';
-import { type CommandContext, CommandError, sendCommand } from '../src/commands.js';
+import { type CommandContext, CommandError, sendCommand, type WaitOptions } from '../src/commands.js';
 import { createWallet } from '../src/keystore/walletFile.js';
 import type { NodeApi } from '../src/nodeApi.js';
+import { FakeNode } from './fakeNode.js';
 import { HttpNode } from './httpNode.js';
 
 /** The subcommands in-process, against a scripted node: what they print, when, and how they end. */
@@ -16,7 +17,9 @@ const key = (i: number) => {
   return k;
 };
 const addressOf = (i: number) => addressFromPublicKey(REGTEST, publicKeyFromPrivate(key(i)));
+const ME = addressOf(1);
 const OTHER = addressOf(2);
+const FAST: WaitOptions = { pollMs: 20, nodeDownMs: 300 };
 
 let dir: string;
 let file: string;
@@ -37,6 +40,29 @@ function context(node: NodeApi, json = true): CommandContext {
     print: (line) => lines.push(line),
     json,
   };
+}
+
+function fakeNode(): FakeNode {
+  const node = new FakeNode();
+  node.infos.set(ME, {
+    address: ME,
+    balance: 100n * COIN,
+    immature: 0n,
+    pending: 0n,
+    nonce: 0,
+    nextNonce: 0,
+    history: [],
+  });
+  return node;
+}
+
+/** Resolves once `n` lines have been printed. */
+async function printedLines(n: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (lines.length < n) {
+    if (Date.now() > deadline) throw new Error(`only ${lines.length} lines printed: ${lines.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 const printed = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -76,5 +102,78 @@ describe('send: a submission whose answer never comes', () => {
     client.close();
     expect((err as CommandError).exitCode).toBe(6);
     expect(lines.join('\n')).toMatch(/outcome unknown\ntxid [0-9a-f]{64} \(unknown\)/);
+  });
+});
+
+describe('send --wait', () => {
+  it('prints the txid as soon as the node accepts it, then the confirmation', async () => {
+    const node = fakeNode();
+    const done = sendCommand(
+      context(node as unknown as NodeApi),
+      { to: OTHER, amount: '1', wait: true },
+      FAST,
+    );
+    await printedLines(1);
+    const first = printed()[0];
+    expect(first).toMatchObject({ status: 'pending', to: OTHER });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lines).toHaveLength(1); // still waiting for a block
+    node.confirmed.add(first?.txid as string);
+    await done;
+    expect(printed()[1]).toMatchObject({
+      txid: first?.txid,
+      status: 'confirmed',
+      height: 20,
+      confirmations: 1,
+    });
+  });
+
+  it('gives up with exit 3 and the txid once the node has been down for a while', async () => {
+    const node = fakeNode();
+    const done = sendCommand(
+      context(node as unknown as NodeApi),
+      { to: OTHER, amount: '1', wait: true },
+      FAST,
+    ).catch((e: unknown) => e);
+    await printedLines(1);
+    node.up = false;
+    const started = Date.now();
+    const err = (await done) as CommandError;
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(err).toBeInstanceOf(CommandError);
+    expect(err.exitCode).toBe(3);
+    expect(err.details).toMatchObject({ txid: printed()[0]?.txid, status: 'pending' });
+    expect(err.message).toContain(printed()[0]?.txid as string);
+  });
+
+  it('says so when the transaction is dropped from the mempool', async () => {
+    const node = fakeNode();
+    const done = sendCommand(
+      context(node as unknown as NodeApi),
+      { to: OTHER, amount: '1', wait: true },
+      FAST,
+    ).catch((e: unknown) => e);
+    await printedLines(1);
+    node.submitted.length = 0; // the node forgets it (evicted for better fees, say)
+    const err = (await done) as CommandError;
+    expect(err.exitCode).toBe(5);
+    expect(err.message).toMatch(/dropped from the node's mempool/);
+    expect(err.details).toMatchObject({ txid: printed()[0]?.txid, status: 'dropped' });
+  });
+
+  it('after an unknown outcome, follows the transaction the node did take (sent once)', async () => {
+    const node = fakeNode();
+    node.loseNextReply = true;
+    const done = sendCommand(
+      context(node as unknown as NodeApi),
+      { to: OTHER, amount: '1', wait: true },
+      FAST,
+    );
+    await printedLines(2);
+    expect(printed().map((l) => l.status)).toEqual(['unknown', 'pending']);
+    node.confirmed.add(printed()[0]?.txid as string);
+    await done;
+    expect(printed()[2]).toMatchObject({ status: 'confirmed' });
+    expect(node.submitCalls).toBe(1);
   });
 });
