@@ -21,7 +21,7 @@ import {
   sendCommand,
   toCommandError,
 } from './commands.js';
-import { readPassphrase, readStdin } from './passphrase.js';
+import { readImportedKey, readPassphrase } from './passphrase.js';
 import { App } from './ui/App.js';
 
 interface GlobalFlags {
@@ -79,11 +79,14 @@ program
   .command('create')
   .description('create the wallet (or add an account to it)')
   .option('--label <label>', 'account label', 'main')
-  .option('--import', 'import a private key (64 hex digits) read from standard input instead of making one')
+  .option(
+    '--import',
+    'import a private key (64 hex digits) instead of making one: typed at a hidden prompt, or read from a pipe',
+  )
   .option('--json', 'print JSON')
   .action((o: { label: string; import?: boolean; json?: boolean }) =>
     run(async (ctx) => {
-      const importKey = o.import ? await readStdin() : undefined;
+      const importKey = o.import ? await readImportedKey() : undefined;
       const g = program.opts<GlobalFlags>();
       await createCommand(ctx, {
         label: o.label,
