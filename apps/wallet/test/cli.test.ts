@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mineBlocks, type Service, startNodeProcess } from '@powcoin/testkit';
@@ -127,6 +127,19 @@ describe('wallet subcommands', () => {
       confirmations: 1,
     });
   }, 60_000);
+
+  it('creates the wallet at the default path on a fresh machine (~/.powcoin missing)', () => {
+    const home = join(dir, 'home');
+    const r = spawnSync(process.execPath, [main, '--network', 'regtest', 'create', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, HOME: home, WALLET_PASSPHRASE: PASS },
+      timeout: 30_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ keystore: join(home, '.powcoin', 'wallet.json') });
+    expect(statSync(join(home, '.powcoin')).mode & 0o777).toBe(0o700);
+  });
 
   it('exits with codes that say what went wrong', async () => {
     expect(wallet(['balance']).code).toBe(4); // no wallet file yet

@@ -81,3 +81,13 @@ describe('wallet keystore', () => {
     await expect(addAccount(file, 'correct horse battery', 'bad\nlabel', key(9))).rejects.toThrow(/label/);
   });
 });
+
+describe('a new wallet file', () => {
+  it('is created with its missing folders, made private to the user (0700)', async () => {
+    const deep = join(dir, 'home', '.powcoin', 'wallet.json');
+    await createWallet(deep, 'correct horse battery', 'regtest', 'main', key(10));
+    expect(statSync(join(dir, 'home', '.powcoin')).mode & 0o777).toBe(0o700);
+    expect(statSync(deep).mode & 0o777).toBe(0o600);
+    expect((await openWallet(deep, 'correct horse battery')).accounts).toHaveLength(1);
+  });
+});

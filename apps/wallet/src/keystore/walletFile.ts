@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   addressFromPublicKey,
   bytesToHex,
@@ -125,7 +126,7 @@ async function sealWallet(passphrase: string, wallet: Wallet): Promise<string> {
 }
 
 /**
- * Creates a new wallet file with one account. It never replaces a file, not even one another
+ * Creates a new wallet file with one account, and its folder (mode 0700) if missing. It never replaces a file, not even one another
  * process created a moment ago: `EXISTS` then (the caller may add the account to it instead).
  */
 export async function createWallet(
@@ -142,6 +143,8 @@ export async function createWallet(
     network,
     accounts: [toAccount(network, validateLabel(label), validatePrivateKey(privateKey))],
   };
+  // the default ~/.powcoin may not exist yet on a fresh machine: made private to the user
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   createFileAtomic(path, await sealWallet(passphrase, wallet));
   return wallet;
 }
