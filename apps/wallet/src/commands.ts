@@ -6,11 +6,12 @@ import {
   addAccount,
   createWallet,
   openWallet,
+  validateLabel,
   type Wallet,
   walletExists,
 } from './keystore/walletFile.js';
 import type { NodeApi } from './nodeApi.js';
-import { WalletError } from './walletError.js';
+import { INPUT_ERROR_CODES, WalletError } from './walletError.js';
 import { DEFAULT_FEE, WalletService } from './walletService.js';
 
 /**
@@ -53,7 +54,7 @@ export function toCommandError(err: unknown): CommandError {
         ? EXIT.NODE_DOWN
         : err.code === 'SUBMIT_UNKNOWN'
           ? EXIT.UNKNOWN_OUTCOME
-          : err.code === 'BAD_ADDRESS' || err.code === 'BAD_AMOUNT' || err.code === 'BAD_FEE'
+          : INPUT_ERROR_CODES.has(err.code)
             ? EXIT.USAGE
             : EXIT.REJECTED;
     return new CommandError(code, err.message, err.txid ? { txid: err.txid } : {});
@@ -90,6 +91,7 @@ export async function createCommand(
   ctx: CommandContext,
   opts: { label: string; importKey?: string; network?: string },
 ): Promise<void> {
+  validateLabel(opts.label); // before any prompt
   let network: NetworkName;
   if (opts.network !== undefined) {
     if (!isNetworkName(opts.network))

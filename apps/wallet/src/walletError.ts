@@ -2,11 +2,26 @@ export type WalletErrorCode =
   | 'BAD_ADDRESS'
   | 'BAD_AMOUNT'
   | 'BAD_FEE'
+  | 'BAD_LABEL'
+  | 'DUPLICATE_KEY'
+  | 'DUPLICATE_LABEL'
   | 'INSUFFICIENT_FUNDS'
   | 'NODE_DOWN'
   | 'NODE_REJECTED'
   | 'SUBMIT_UNKNOWN'
+  | 'WEAK_PASSPHRASE'
   | 'WRONG_NETWORK';
+
+/** Codes that mean the user typed something wrong (exit 2), as opposed to a refusal or a fault. */
+export const INPUT_ERROR_CODES: ReadonlySet<WalletErrorCode> = new Set<WalletErrorCode>([
+  'BAD_ADDRESS',
+  'BAD_AMOUNT',
+  'BAD_FEE',
+  'BAD_LABEL',
+  'DUPLICATE_KEY',
+  'DUPLICATE_LABEL',
+  'WEAK_PASSPHRASE',
+]);
 
 /**
  * What went wrong, in words a user can act on; `code` for scripts and exit codes. `txid` is set

@@ -141,6 +141,24 @@ describe('wallet subcommands', () => {
     expect(statSync(join(home, '.powcoin')).mode & 0o777).toBe(0o700);
   });
 
+  it('create: input errors exit 2 in their own words, not as a wrong passphrase', () => {
+    const short = wallet(['create', '--json'], { passphrase: 'short' });
+    expect(short.code).toBe(2);
+    expect(short.err).toMatch(/at least 8 characters/);
+    expect(short.json()[0]).toMatchObject({ error: { exitCode: 2 } });
+    const badLabel = wallet(['create', '--label', 'no/slashes']);
+    expect(badLabel.code).toBe(2);
+    expect(badLabel.err).toMatch(/"no\/slashes" is not a label/);
+    expect(wallet(['create', '--import', '--label', 'main'], { input: KEY }).code).toBe(0);
+    const sameLabel = wallet(['create', '--label', 'main']);
+    expect(sameLabel.code).toBe(2);
+    expect(sameLabel.err).toMatch(/already labelled "main"/);
+    const sameKey = wallet(['create', '--import', '--label', 'again'], { input: KEY });
+    expect(sameKey.code).toBe(2);
+    expect(sameKey.err).toMatch(/already in the wallet \(account main\)/);
+    for (const r of [short, badLabel, sameLabel, sameKey]) expect(r.err).not.toMatch(/wrong passphrase/);
+  });
+
   it('exits with codes that say what went wrong', async () => {
     expect(wallet(['balance']).code).toBe(4); // no wallet file yet
     expect(wallet(['create', '--import', '--json'], { input: 'not a key' }).code).toBe(2);

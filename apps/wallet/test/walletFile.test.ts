@@ -91,3 +91,23 @@ describe('a new wallet file', () => {
     expect((await openWallet(deep, 'correct horse battery')).accounts).toHaveLength(1);
   });
 });
+
+describe('input errors', () => {
+  it('have their own codes, apart from a wrong passphrase', async () => {
+    await expect(createWallet(file, 'short', 'regtest', 'main', key(11))).rejects.toMatchObject({
+      code: 'WEAK_PASSPHRASE',
+    });
+    await expect(
+      createWallet(file, 'correct horse battery', 'regtest', 'a/b', key(11)),
+    ).rejects.toMatchObject({
+      code: 'BAD_LABEL',
+    });
+    await createWallet(file, 'correct horse battery', 'regtest', 'main', key(11));
+    await expect(addAccount(file, 'correct horse battery', 'main', key(12))).rejects.toMatchObject({
+      code: 'DUPLICATE_LABEL',
+    });
+    await expect(addAccount(file, 'correct horse battery', 'other', key(11))).rejects.toMatchObject({
+      code: 'DUPLICATE_KEY',
+    });
+  });
+});

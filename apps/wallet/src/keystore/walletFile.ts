@@ -20,6 +20,7 @@ import {
   withFileLock,
   writeFileAtomic,
 } from '@powcoin/keystore';
+import { WalletError } from '../walletError.js';
 
 /** One account of a wallet: a label and a key. Only ever in memory once unlocked. */
 export interface Account {
@@ -47,11 +48,18 @@ interface Payload {
 
 const LABEL_RE = /^[\p{L}\p{N} _.-]{1,32}$/u;
 
+/** Checks an account label: `BAD_LABEL` unless 1 to 32 letters, digits, spaces, _ . or -. */
 export function validateLabel(label: string): string {
   if (!LABEL_RE.test(label))
-    throw new KeystoreError('CORRUPT', 'a label is 1 to 32 letters, digits, spaces, _ . or -');
+    throw new WalletError(
+      'BAD_LABEL',
+      `"${label.slice(0, 40)}" is not a label: use 1 to 32 letters, digits, spaces, _ . or -`,
+    );
   return label;
 }
+
+/** The minimum length of a new wallet's passphrase. */
+export const MIN_PASSPHRASE_LENGTH = 8;
 
 function toAccount(network: NetworkName, label: string, privateKey: Uint8Array): Account {
   return {
@@ -137,8 +145,11 @@ export async function createWallet(
   privateKey: Uint8Array,
 ): Promise<Wallet> {
   if (existsSync(path)) throw new KeystoreError('EXISTS', `${path} already exists; it was left untouched`);
-  if (passphrase.length < 8)
-    throw new KeystoreError('WRONG_PASSPHRASE', 'choose a passphrase of at least 8 characters');
+  if (passphrase.length < MIN_PASSPHRASE_LENGTH)
+    throw new WalletError(
+      'WEAK_PASSPHRASE',
+      `choose a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters (got ${passphrase.length})`,
+    );
   const wallet: Wallet = {
     network,
     accounts: [toAccount(network, validateLabel(label), validatePrivateKey(privateKey))],
@@ -170,10 +181,14 @@ async function addAccountLocked(
 ): Promise<Wallet> {
   const wallet = await openWallet(path, passphrase);
   if (wallet.accounts.some((a) => a.label === label))
-    throw new KeystoreError('CORRUPT', `an account is already labelled "${label}"`);
+    throw new WalletError(
+      'DUPLICATE_LABEL',
+      `an account is already labelled "${label}": choose another label`,
+    );
   const account = toAccount(wallet.network, validateLabel(label), validatePrivateKey(privateKey));
-  if (wallet.accounts.some((a) => a.address === account.address))
-    throw new KeystoreError('CORRUPT', 'that key is already in the wallet');
+  const existing = wallet.accounts.find((a) => a.address === account.address);
+  if (existing)
+    throw new WalletError('DUPLICATE_KEY', `that key is already in the wallet (account ${existing.label})`);
   const next: Wallet = { network: wallet.network, accounts: [...wallet.accounts, account] };
   writeFileAtomic(path, await sealWallet(passphrase, next));
   return next;

@@ -9,6 +9,7 @@ import {
   addAccount,
   createWallet,
   openWallet,
+  validateLabel,
   type Wallet,
   walletExists,
 } from '../keystore/walletFile.js';
@@ -185,7 +186,15 @@ function FirstRun(props: {
           <TextInput
             value={label}
             onChange={setLabel}
-            onSubmit={() => (setError(''), setStep('pass1'))}
+            onSubmit={(v) => {
+              try {
+                validateLabel(v.trim() || 'main');
+                setError('');
+                setStep('pass1');
+              } catch (err) {
+                setError((err as Error).message);
+              }
+            }}
             maxLength={32}
           />
         </Box>
