@@ -68,6 +68,8 @@ export interface CommandContext {
   readonly keystorePath: string;
   readonly node: NodeApi;
   readonly passphrase: () => Promise<string>;
+  /** The passphrase of a wallet file about to be created (asked twice at a prompt). */
+  readonly newPassphrase: () => Promise<string>;
   readonly print: (line: string) => void;
   readonly json: boolean;
 }
@@ -120,8 +122,9 @@ export async function createCommand(
     do key = new Uint8Array(randomBytes(32));
     while (!isPrivateKey(key));
   }
-  const pass = await ctx.passphrase();
-  const wallet = walletExists(ctx.keystorePath)
+  const exists = walletExists(ctx.keystorePath);
+  const pass = exists ? await ctx.passphrase() : await ctx.newPassphrase();
+  const wallet = exists
     ? await addAccount(ctx.keystorePath, pass, opts.label, key)
     : await createWallet(ctx.keystorePath, pass, network, opts.label, key).catch((err: unknown) => {
         // another process created the file since we looked: add the account to it instead

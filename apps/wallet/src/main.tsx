@@ -21,7 +21,7 @@ import {
   sendCommand,
   toCommandError,
 } from './commands.js';
-import { readImportedKey, readPassphrase } from './passphrase.js';
+import { readImportedKey, readNewPassphrase, readPassphrase } from './passphrase.js';
 import { App } from './ui/App.js';
 
 interface GlobalFlags {
@@ -51,6 +51,7 @@ function context(json: boolean): CommandContext {
     keystorePath: g.keystore,
     node: new NodeClient(url.origin),
     passphrase: () => readPassphrase('Passphrase: '),
+    newPassphrase: readNewPassphrase,
     print: (line) => process.stdout.write(`${line}\n`),
     json,
   };

@@ -1,3 +1,5 @@
+import { WalletError } from './walletError.js';
+
 // What was typed after Enter in the same chunk (a paste of several lines): the next prompt's.
 let typedAhead = '';
 
@@ -61,6 +63,20 @@ export async function readPassphrase(prompt: string): Promise<string> {
   const fromEnv = process.env.WALLET_PASSPHRASE;
   if (fromEnv !== undefined) return fromEnv;
   return readHidden(prompt);
+}
+
+/**
+ * The passphrase of a new wallet file: `WALLET_PASSPHRASE`, or typed twice on the terminal
+ * (`PASSPHRASE_MISMATCH` when the two differ: a typo would lock the keys away for good).
+ */
+export async function readNewPassphrase(): Promise<string> {
+  const fromEnv = process.env.WALLET_PASSPHRASE;
+  if (fromEnv !== undefined) return fromEnv;
+  const first = await readHidden('New passphrase (8+ characters): ');
+  const second = await readHidden('Repeat passphrase: ');
+  if (first !== second)
+    throw new WalletError('PASSPHRASE_MISMATCH', 'the two passphrases differ; nothing was written');
+  return first;
 }
 
 /**

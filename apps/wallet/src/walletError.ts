@@ -8,6 +8,7 @@ export type WalletErrorCode =
   | 'INSUFFICIENT_FUNDS'
   | 'NODE_DOWN'
   | 'NODE_REJECTED'
+  | 'PASSPHRASE_MISMATCH'
   | 'SUBMIT_UNKNOWN'
   | 'WEAK_PASSPHRASE'
   | 'WRONG_NETWORK';
@@ -20,6 +21,7 @@ export const INPUT_ERROR_CODES: ReadonlySet<WalletErrorCode> = new Set<WalletErr
   'BAD_LABEL',
   'DUPLICATE_KEY',
   'DUPLICATE_LABEL',
+  'PASSPHRASE_MISMATCH',
   'WEAK_PASSPHRASE',
 ]);
 

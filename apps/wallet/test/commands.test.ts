@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addressFromPublicKey, COIN, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
 import { NodeClient } from '@powcoin/node-client';
-import { type CommandContext, CommandError, sendCommand, type WaitOptions } from '../src/commands.js';
+import {
+  type CommandContext,
+  CommandError,
+  createCommand,
+  sendCommand,
+  type WaitOptions,
+} from '../src/commands.js';
 import { createWallet } from '../src/keystore/walletFile.js';
 import type { NodeApi } from '../src/nodeApi.js';
 import { FakeNode } from './fakeNode.js';
@@ -37,6 +43,7 @@ function context(node: NodeApi, json = true): CommandContext {
     keystorePath: file,
     node,
     passphrase: async () => PASS,
+    newPassphrase: async () => PASS,
     print: (line) => lines.push(line),
     json,
   };
@@ -175,5 +182,26 @@ describe('send --wait', () => {
     await done;
     expect(printed()[2]).toMatchObject({ status: 'confirmed' });
     expect(node.submitCalls).toBe(1);
+  });
+});
+
+describe('create', () => {
+  it('asks for the passphrase twice only when it creates the file', async () => {
+    const asked: string[] = [];
+    const ctx: CommandContext = {
+      ...context(fakeNode() as unknown as NodeApi),
+      keystorePath: join(dir, 'new.json'),
+      passphrase: async () => {
+        asked.push('passphrase');
+        return PASS;
+      },
+      newPassphrase: async () => {
+        asked.push('new passphrase, confirmed');
+        return PASS;
+      },
+    };
+    await createCommand(ctx, { label: 'first', network: 'regtest' });
+    await createCommand(ctx, { label: 'second', network: 'regtest' });
+    expect(asked).toEqual(['new passphrase, confirmed', 'passphrase']);
   });
 });

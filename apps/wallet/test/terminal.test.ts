@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addressFromPublicKey, hexToBytes, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
@@ -128,7 +128,7 @@ describe('the wallet in a real terminal', () => {
     );
   }
 
-  it('create --import on a terminal: the key at a hidden prompt, then the passphrase, nothing echoed', async () => {
+  it('create --import on a terminal: the key at a hidden prompt, then the passphrase twice, nothing echoed', async () => {
     const keystore = join(dir, 'typed.json');
     shell('create', `--keystore ${keystore} --network regtest create --import`);
     const type = (text: string) => tmux('send-keys', '-t', 'create', '-l', text);
@@ -136,7 +136,10 @@ describe('the wallet in a real terminal', () => {
     await see('Private key (64 hex digits):', 15_000, 'create');
     type(KEY);
     enter();
-    await see('Passphrase:', 15_000, 'create');
+    await see('New passphrase (8+ characters):', 15_000, 'create');
+    type(PASS);
+    enter();
+    await see('Repeat passphrase:', 15_000, 'create');
     type(PASS);
     enter();
     const done = await see(/EXIT=\d+/, 15_000, 'create');
@@ -146,5 +149,23 @@ describe('the wallet in a real terminal', () => {
     expect(done).not.toContain(KEY);
     expect(done).not.toContain(PASS);
     tmux('kill-session', '-t', 'create');
+  }, 60_000);
+
+  it('create on a terminal: two passphrases that differ write nothing (exit 2)', async () => {
+    const keystore = join(dir, 'typo.json');
+    shell('typo', `--keystore ${keystore} --network regtest create`);
+    const type = (text: string) => tmux('send-keys', '-t', 'typo', '-l', text);
+    const enter = () => tmux('send-keys', '-t', 'typo', 'Enter');
+    await see('New passphrase (8+ characters):', 15_000, 'typo');
+    type(PASS);
+    enter();
+    await see('Repeat passphrase:', 15_000, 'typo');
+    type(`${PASS}x`);
+    enter();
+    const done = await see(/EXIT=\d+/, 15_000, 'typo');
+    expect(done).toContain('EXIT=2');
+    expect(done).toContain('the two passphrases differ; nothing was written');
+    expect(existsSync(keystore)).toBe(false);
+    tmux('kill-session', '-t', 'typo');
   }, 60_000);
 });
