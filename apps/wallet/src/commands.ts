@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { formatCoins, hexToBytes, isNetworkName, isPrivateKey, type NetworkName } from '@powcoin/core';
+import {
+  formatCoins,
+  hexToBytes,
+  isNetworkName,
+  isPrivateKey,
+  type NetworkName,
+  parseCoins,
+} from '@powcoin/core';
 import { KeystoreError } from '@powcoin/keystore';
 import {
   type Account,
@@ -12,7 +19,7 @@ import {
 } from './keystore/walletFile.js';
 import type { NodeApi } from './nodeApi.js';
 import { INPUT_ERROR_CODES, WalletError } from './walletError.js';
-import { DEFAULT_FEE, WalletService } from './walletService.js';
+import { DEFAULT_FEE, DEFAULT_MAX_FEE, WalletService } from './walletService.js';
 
 /**
  * Exit codes of the scriptable subcommands. `UNKNOWN_OUTCOME`: a transaction was handed to the
@@ -181,14 +188,28 @@ export const DEFAULT_WAIT: WaitOptions = { pollMs: 500, nodeDownMs: 30_000 };
 
 export async function sendCommand(
   ctx: CommandContext,
-  opts: { to: string; amount: string; fee?: string; account?: string; wait?: boolean },
+  opts: { to: string; amount: string; fee?: string; maxFee?: string; account?: string; wait?: boolean },
   waitOptions: WaitOptions = DEFAULT_WAIT,
 ): Promise<void> {
+  let maxFee = DEFAULT_MAX_FEE;
+  if (opts.maxFee !== undefined) {
+    try {
+      maxFee = parseCoins(opts.maxFee.trim());
+    } catch (err) {
+      throw new CommandError(EXIT.USAGE, `--max-fee: ${(err as Error).message}`);
+    }
+  }
   const wallet = await openWallet(ctx.keystorePath, await ctx.passphrase());
   const service = new WalletService(ctx.node, wallet);
   await service.checkNetwork();
   const account = pickAccount(wallet, opts.account);
-  const prepared = await service.prepareSend(account, opts.to, opts.amount, opts.fee ?? DEFAULT_FEE);
+  const prepared = await service.prepareSend(
+    account,
+    opts.to,
+    opts.amount,
+    opts.fee ?? DEFAULT_FEE,
+    maxFee,
+  );
   const id = prepared.txid;
   const report = (status: string, text: string, extra: Record<string, unknown> = {}) =>
     out(

@@ -114,11 +114,20 @@ program
   .requiredOption('--to <address>', 'recipient address (checksum checked)')
   .requiredOption('--amount <coins>', 'amount in coins, e.g. 12.5')
   .option('--fee <coins>', 'fee in coins', '0.0001')
+  .option('--max-fee <coins>', 'refuse a fee above this (a typo guard)', '1')
   .option('--account <label>', 'send from this account (default: the first)')
   .option('--wait', 'wait until a block holds the transaction (exit 3 after 30 s without the node)')
   .option('--json', 'print JSON')
   .action(
-    (o: { to: string; amount: string; fee: string; account?: string; wait?: boolean; json?: boolean }) =>
+    (o: {
+      to: string;
+      amount: string;
+      fee: string;
+      maxFee: string;
+      account?: string;
+      wait?: boolean;
+      json?: boolean;
+    }) =>
       run((ctx) => sendCommand(ctx, o), o.json ?? false),
   );
 program

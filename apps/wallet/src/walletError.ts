@@ -5,6 +5,7 @@ export type WalletErrorCode =
   | 'BAD_LABEL'
   | 'DUPLICATE_KEY'
   | 'DUPLICATE_LABEL'
+  | 'HIGH_FEE'
   | 'INSUFFICIENT_FUNDS'
   | 'NODE_DOWN'
   | 'NODE_REJECTED'
@@ -21,6 +22,7 @@ export const INPUT_ERROR_CODES: ReadonlySet<WalletErrorCode> = new Set<WalletErr
   'BAD_LABEL',
   'DUPLICATE_KEY',
   'DUPLICATE_LABEL',
+  'HIGH_FEE',
   'PASSPHRASE_MISMATCH',
   'WEAK_PASSPHRASE',
 ]);

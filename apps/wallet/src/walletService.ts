@@ -1,5 +1,6 @@
 import {
   addressToHash,
+  COIN,
   bytesToHex,
   type ChainParams,
   createTransfer,
@@ -19,6 +20,12 @@ import { WalletError } from './walletError.js';
 
 /** The fee a send uses unless the user changes it. */
 export const DEFAULT_FEE = '0.0001';
+
+/**
+ * A fee above this (1 coin, 10,000 times the default) is taken for a typo: the CLI refuses it
+ * unless --max-fee allows it, the UI asks for a capital Y.
+ */
+export const DEFAULT_MAX_FEE = COIN;
 
 export interface PreparedSend {
   readonly tx: TransferTx;
@@ -109,6 +116,8 @@ export class WalletService {
     to: string,
     amountText: string,
     feeText: string,
+    /** Refuse a fee above this (`HIGH_FEE`); undefined: no limit (the caller asks the user). */
+    maxFee?: bigint,
   ): Promise<PreparedSend> {
     const recipientError = checkRecipient(this.params, to);
     if (recipientError || to.trim() === '')
@@ -126,6 +135,11 @@ export class WalletService {
     } catch (err) {
       throw new WalletError('BAD_FEE', `fee: ${(err as Error).message}`);
     }
+    if (maxFee !== undefined && fee > maxFee)
+      throw new WalletError(
+        'HIGH_FEE',
+        `a fee of ${formatCoins(fee)} is more than the limit of ${formatCoins(maxFee)}: check it, or allow it with --max-fee ${formatCoins(fee)}`,
+      );
     const info = await this.info(account, 1);
     const spendable = info.balance - info.pending;
     const total = amount + fee;

@@ -6,6 +6,7 @@ import { render } from 'ink-testing-library';
 import { createWallet } from '../src/keystore/walletFile.js';
 import type { NodeApi } from '../src/nodeApi.js';
 import { App } from '../src/ui/App.js';
+import { DEFAULT_FEE } from '../src/walletService.js';
 import { FakeNode } from './fakeNode.js';
 
 const PASS = 'correct horse battery';
@@ -273,6 +274,28 @@ describe('screens', () => {
     node.confirmed.add(txid);
     node.emit('tip', 21, 'ab'.repeat(32));
     await until(ui.lastFrame, 'confirmed (1 confirmation');
+    expect(node.submitCalls).toBe(1);
+    ui.unmount();
+  });
+
+  it('send: a fee above 1 coin is pointed out and needs a capital Y', async () => {
+    const ui = await unlocked();
+    await press(ui.stdin, 's');
+    await type(ui.stdin, OTHER, ui.lastFrame);
+    await press(ui.stdin, ENTER);
+    await type(ui.stdin, '1', ui.lastFrame);
+    await press(ui.stdin, ENTER);
+    for (let i = 0; i < DEFAULT_FEE.length; i++) await press(ui.stdin, BACKSPACE);
+    await type(ui.stdin, '5', ui.lastFrame);
+    await press(ui.stdin, ENTER);
+    const confirm = await until(ui.lastFrame, 'Press Y (capital)');
+    expect(confirm).toContain('The fee is more than 1 coin');
+    await press(ui.stdin, 'y');
+    await press(ui.stdin, ENTER);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(node.submitCalls).toBe(0);
+    await press(ui.stdin, 'Y');
+    await until(ui.lastFrame, 'Sent. txid');
     expect(node.submitCalls).toBe(1);
     ui.unmount();
   });

@@ -8,6 +8,7 @@ import {
   CommandError,
   createCommand,
   sendCommand,
+  toCommandError,
   type WaitOptions,
 } from '../src/commands.js';
 import { createWallet } from '../src/keystore/walletFile.js';
@@ -70,6 +71,16 @@ async function printedLines(n: number): Promise<void> {
     if (Date.now() > deadline) throw new Error(`only ${lines.length} lines printed: ${lines.join('\n')}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** How a command that must fail ends, as `wallet` reports it (exit code, message, JSON details). */
+async function failure(run: Promise<void>): Promise<CommandError> {
+  try {
+    await run;
+  } catch (err) {
+    return toCommandError(err);
+  }
+  throw new Error('the command succeeded');
 }
 
 const printed = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -203,5 +214,22 @@ describe('create', () => {
     await createCommand(ctx, { label: 'first', network: 'regtest' });
     await createCommand(ctx, { label: 'second', network: 'regtest' });
     expect(asked).toEqual(['new passphrase, confirmed', 'passphrase']);
+  });
+});
+
+describe('send: the fee guard', () => {
+  it('refuses a fee above 1 coin (exit 2, nothing sent) unless --max-fee allows it', async () => {
+    const node = fakeNode();
+    const ctx = context(node as unknown as NodeApi);
+    const high = await failure(sendCommand(ctx, { to: OTHER, amount: '1', fee: '2' }));
+    expect(high.exitCode).toBe(2);
+    expect(high.message).toMatch(/fee of 2 is more than the limit of 1.*--max-fee 2/);
+    expect(node.submitCalls).toBe(0);
+    const bad = await failure(sendCommand(ctx, { to: OTHER, amount: '1', maxFee: 'lots' }));
+    expect(bad.exitCode).toBe(2);
+    expect(bad.message).toMatch(/--max-fee/);
+    await sendCommand(ctx, { to: OTHER, amount: '1', fee: '2', maxFee: '2' });
+    expect(printed()[0]).toMatchObject({ fee: String(2n * COIN), status: 'pending' });
+    expect(node.submitCalls).toBe(1);
   });
 });

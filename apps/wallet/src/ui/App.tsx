@@ -15,7 +15,13 @@ import {
 } from '../keystore/walletFile.js';
 import type { NodeApi } from '../nodeApi.js';
 import { WalletError } from '../walletError.js';
-import { checkRecipient, DEFAULT_FEE, type PreparedSend, WalletService } from '../walletService.js';
+import {
+  checkRecipient,
+  DEFAULT_FEE,
+  DEFAULT_MAX_FEE,
+  type PreparedSend,
+  WalletService,
+} from '../walletService.js';
 import { TextInput } from './TextInput.js';
 
 export interface AppProps {
@@ -468,6 +474,7 @@ function Send(props: {
   const submitting = useRef(false);
   const [unknownOutcome, setUnknownOutcome] = useState(false);
   const editing = step === 'to' || step === 'amount' || step === 'fee';
+  const highFee = prepared !== undefined && prepared.fee > DEFAULT_MAX_FEE;
   useEffect(() => props.setEditing(editing), [editing, props.setEditing]);
   useEffect(() => () => props.setEditing(false), [props.setEditing]);
 
@@ -500,7 +507,9 @@ function Send(props: {
   };
   useInput(
     (input, key) => {
-      if (step === 'confirm' && (input === 'y' || key.return) && prepared) {
+      // a fee above the limit is sent only on a capital Y, never on y or Enter
+      const confirmed = highFee ? input === 'Y' : input === 'y' || key.return;
+      if (step === 'confirm' && confirmed && prepared) {
         if (submitting.current) return;
         submitting.current = true;
         setStep('sending');
@@ -588,7 +597,16 @@ function Send(props: {
           <Text>
             Fee {formatCoins(prepared.fee)} · Total <Text bold>{formatCoins(prepared.total)}</Text>
           </Text>
-          <Text>Press y to send, n to change.</Text>
+          {highFee ? (
+            <>
+              <Text color="red" bold>
+                The fee is more than {formatCoins(DEFAULT_MAX_FEE)} coin: is it a typo?
+              </Text>
+              <Text>Press Y (capital) to pay this fee anyway, n to change it.</Text>
+            </>
+          ) : (
+            <Text>Press y to send, n to change.</Text>
+          )}
         </Box>
       ) : null}
       {step === 'sending' ? <Text>sending…</Text> : null}
