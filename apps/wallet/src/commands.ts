@@ -203,13 +203,7 @@ export async function sendCommand(
   const service = new WalletService(ctx.node, wallet);
   await service.checkNetwork();
   const account = pickAccount(wallet, opts.account);
-  const prepared = await service.prepareSend(
-    account,
-    opts.to,
-    opts.amount,
-    opts.fee ?? DEFAULT_FEE,
-    maxFee,
-  );
+  const prepared = await service.prepareSend(account, opts.to, opts.amount, opts.fee ?? DEFAULT_FEE, maxFee);
   const id = prepared.txid;
   const report = (status: string, text: string, extra: Record<string, unknown> = {}) =>
     out(

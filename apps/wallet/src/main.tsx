@@ -127,8 +127,7 @@ program
       account?: string;
       wait?: boolean;
       json?: boolean;
-    }) =>
-      run((ctx) => sendCommand(ctx, o), o.json ?? false),
+    }) => run((ctx) => sendCommand(ctx, o), o.json ?? false),
   );
 program
   .command('history')

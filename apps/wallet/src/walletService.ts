@@ -1,8 +1,8 @@
 import {
   addressToHash,
-  COIN,
   bytesToHex,
   type ChainParams,
+  COIN,
   createTransfer,
   encodeTx,
   formatCoins,

@@ -2,12 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addressFromPublicKey, COIN, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
+import { NodeClient } from '@powcoin/node-client';
+import { waitFor } from '@powcoin/testkit';
 import { render } from 'ink-testing-library';
-import { createWallet } from '../src/keystore/walletFile.js';
+import { addAccount, createWallet } from '../src/keystore/walletFile.js';
 import type { NodeApi } from '../src/nodeApi.js';
 import { App } from '../src/ui/App.js';
 import { DEFAULT_FEE } from '../src/walletService.js';
 import { FakeNode } from './fakeNode.js';
+import { HttpNode } from './httpNode.js';
 
 const PASS = 'correct horse battery';
 const key = (i: number) => {
@@ -32,6 +35,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const ESC = '\u001b';
 const ENTER = '\r';
 const BACKSPACE = '\u007f';
+const PAGE_ROWS = 8; // history rows per page
 
 async function until(
   frame: () => string | undefined,
@@ -386,5 +390,52 @@ describe('screens', () => {
       for (const line of (ui.lastFrame() ?? '').split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
     }
     ui.unmount();
+  });
+});
+
+describe('the node subscription', () => {
+  it('is one WebSocket for the whole session: flipping pages and accounts opens no more, quitting closes it', async () => {
+    const http = await new HttpNode()
+      .status()
+      .address(
+        100n * COIN,
+        Array.from({ length: PAGE_ROWS }, (_, n) => FakeNode.transfer(OTHER, ME, COIN, 100n, n + 1, n)),
+      )
+      .start();
+    const client = new NodeClient(http.url);
+    try {
+      await createWallet(file, PASS, 'regtest', 'main', key(1));
+      await addAccount(file, PASS, 'second', key(3));
+      const ui = render(<App keystorePath={file} node={client} network="regtest" />);
+      await until(ui.lastFrame, 'Passphrase');
+      await type(ui.stdin, PASS, ui.lastFrame, true);
+      await press(ui.stdin, ENTER);
+      await until(ui.lastFrame, 'node height 20');
+      await waitFor('the subscription', () => http.openSockets.size === 1, 5000);
+      await press(ui.stdin, 'h');
+      await until(ui.lastFrame, /page 1[^]*\+1/);
+      for (const page of [2, 3, 4, 5]) {
+        await press(ui.stdin, 'n');
+        await until(ui.lastFrame, `page ${page}`);
+      }
+      await press(ui.stdin, 'p');
+      await until(ui.lastFrame, 'page 4');
+      await press(ui.stdin, 'a');
+      await until(ui.lastFrame, 'Accounts');
+      await press(ui.stdin, '\u001b[B'); // down
+      await press(ui.stdin, ENTER);
+      await press(ui.stdin, 'h');
+      await until(ui.lastFrame, /page 1[^]*\+1/);
+      await press(ui.stdin, 'n');
+      await until(ui.lastFrame, 'page 2');
+      await new Promise((r) => setTimeout(r, 300)); // time for any extra socket to show up
+      expect(http.socketsOpened).toBe(1);
+      expect(http.openSockets.size).toBe(1);
+      ui.unmount();
+      await waitFor('the socket to close', () => http.openSockets.size === 0, 5000);
+    } finally {
+      client.close();
+      await http.stop();
+    }
   });
 });

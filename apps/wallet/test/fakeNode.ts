@@ -79,6 +79,7 @@ export class FakeNode extends EventEmitter<NodeClientEvents> {
   }
 
   subscribe(): void {}
+  unsubscribe(): void {}
   close(): void {}
 
   /** A history entry for tests. */

@@ -49,6 +49,8 @@ export class HttpNode {
       this.socketsOpened++;
       this.openSockets.add(socket);
       socket.on('error', () => undefined);
+      socket.on('end', () => socket.destroy()); // the client went away (upgraded sockets are half-open)
+      socket.resume(); // frames are read and dropped: without a reader the end would never be seen
       socket.on('close', () => this.openSockets.delete(socket));
     });
   }

@@ -89,6 +89,7 @@ export class NodeClient extends EventEmitter<NodeClientEvents> {
   private socket: WebSocket | undefined;
   private timer: NodeJS.Timeout | undefined;
   private attempts = 0;
+  private subscribed = false;
   private closed = false;
 
   constructor(
@@ -232,9 +233,27 @@ export class NodeClient extends EventEmitter<NodeClientEvents> {
       .parse(json);
   }
 
-  /** Opens the WebSocket subscription (tips and txs), reconnecting with backoff until `close()`. */
+  /**
+   * Opens the WebSocket subscription (tips and txs), reconnecting with backoff until
+   * `unsubscribe()` or `close()`. One socket per client: calling it again while subscribed does
+   * nothing.
+   */
   subscribe(): void {
-    if (this.closed) return;
+    if (this.closed || this.subscribed) return;
+    this.subscribed = true;
+    this.connect();
+  }
+
+  /** Closes the subscription's socket and stops reconnecting; `subscribe()` may open it again. */
+  unsubscribe(): void {
+    this.subscribed = false;
+    clearTimeout(this.timer);
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.terminate();
+  }
+
+  private connect(): void {
     const url = `${this.baseUrl.replace(/^http/, 'ws')}/ws`;
     const socket = new WebSocket(url, { maxPayload: 64 * 1024, handshakeTimeout: this.timeoutMs });
     this.socket = socket;
@@ -260,15 +279,18 @@ export class NodeClient extends EventEmitter<NodeClientEvents> {
     });
     socket.on('close', () => {
       this.emit('disconnected');
-      if (this.closed) return;
+      // a socket let go of by unsubscribe() or close() is not replaced
+      if (this.socket !== socket || !this.subscribed || this.closed) return;
       const delay = Math.min(10_000, 200 * 2 ** Math.min(this.attempts++, 8));
-      this.timer = setTimeout(() => this.subscribe(), delay);
+      this.timer = setTimeout(() => {
+        if (this.subscribed && !this.closed) this.connect();
+      }, delay);
     });
   }
 
+  /** Ends the subscription for good (HTTP calls still work). */
   close(): void {
     this.closed = true;
-    clearTimeout(this.timer);
-    this.socket?.terminate();
+    this.unsubscribe();
   }
 }

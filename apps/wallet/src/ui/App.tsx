@@ -261,33 +261,45 @@ function Main(props: {
   const account = wallet.accounts[accountIndex] as Account;
   const { exit } = useApp();
 
+  // answers can arrive out of order (a page flipped while the last one loads): only the newest counts
+  const lastRequest = useRef(0);
   const refresh = useCallback(async () => {
+    const request = ++lastRequest.current;
     try {
       const { height } = await service.current.checkNetwork();
       const next = await service.current.info(account, PAGE, offset);
+      if (request !== lastRequest.current) return;
       setInfo(next);
       setNodeState({ up: true, height, message: undefined });
     } catch (err) {
+      if (request !== lastRequest.current) return;
       const message = err instanceof WalletError ? err.message : (err as Error).message;
       setNodeState((s) => ({ up: false, height: s.height, message }));
     }
     setTick((t) => t + 1);
   }, [account, offset]);
+  // the subscription and the timer live as long as the node client; they call the latest refresh
+  const latestRefresh = useRef(refresh);
+  latestRefresh.current = refresh;
 
   useEffect(() => {
     void refresh();
-    const onChange = () => void refresh();
+  }, [refresh]);
+
+  useEffect(() => {
+    const onChange = () => void latestRefresh.current();
     node.on('tip', onChange);
     node.on('tx', onChange);
     node.subscribe();
     // the node going down is a banner and a retry: poll while the WebSocket cannot tell us
-    const timer = setInterval(() => void refresh(), 2000);
+    const timer = setInterval(onChange, 2000);
     return () => {
       clearInterval(timer);
       node.off('tip', onChange);
       node.off('tx', onChange);
+      node.unsubscribe();
     };
-  }, [node, refresh]);
+  }, [node]);
 
   useInput(
     (input, key) => {
