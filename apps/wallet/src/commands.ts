@@ -57,7 +57,7 @@ export function toCommandError(err: unknown): CommandError {
   }
   if (err instanceof WalletError) {
     const code =
-      err.code === 'NODE_DOWN'
+      err.code === 'NODE_DOWN' || err.code === 'NODE_BAD_ANSWER'
         ? EXIT.NODE_DOWN
         : err.code === 'SUBMIT_UNKNOWN'
           ? EXIT.UNKNOWN_OUTCOME

@@ -7,6 +7,7 @@ export type WalletErrorCode =
   | 'DUPLICATE_LABEL'
   | 'HIGH_FEE'
   | 'INSUFFICIENT_FUNDS'
+  | 'NODE_BAD_ANSWER'
   | 'NODE_DOWN'
   | 'NODE_REJECTED'
   | 'PASSPHRASE_MISMATCH'

@@ -9,11 +9,12 @@ import {
   getParams,
   hashToHex,
   isConsensusError,
+  MAX_MONEY,
   parseCoins,
   type TransferTx,
   txid,
 } from '@powcoin/core';
-import { type AddressInfo, NodeRefusal } from '@powcoin/node-client';
+import { type AddressInfo, NodeAnswerError, NodeRefusal } from '@powcoin/node-client';
 import type { Account, Wallet } from './keystore/walletFile.js';
 import type { NodeApi } from './nodeApi.js';
 import { WalletError } from './walletError.js';
@@ -107,6 +108,11 @@ export class WalletService {
   private nodeError(err: unknown): WalletError {
     if (err instanceof WalletError) return err;
     if (err instanceof NodeRefusal) return new WalletError('NODE_REJECTED', `${err.message} (${err.code})`);
+    if (err instanceof NodeAnswerError)
+      return new WalletError(
+        'NODE_BAD_ANSWER',
+        `the node at ${this.node.baseUrl} misbehaves: ${err.message}`,
+      );
     return new WalletError('NODE_DOWN', `cannot reach the node at ${this.node.baseUrl}`);
   }
 
@@ -140,9 +146,11 @@ export class WalletService {
         'HIGH_FEE',
         `a fee of ${formatCoins(fee)} is more than the limit of ${formatCoins(maxFee)}: check it, or allow it with --max-fee ${formatCoins(fee)}`,
       );
+    const total = amount + fee;
+    if (total > MAX_MONEY)
+      throw new WalletError('BAD_AMOUNT', `amount and fee together exceed ${formatCoins(MAX_MONEY)} coins`);
     const info = await this.info(account, 1);
     const spendable = info.balance - info.pending;
-    const total = amount + fee;
     if (total > spendable) {
       const immature = info.immature > 0n ? ` (${formatCoins(info.immature)} more is still immature)` : '';
       throw new WalletError(

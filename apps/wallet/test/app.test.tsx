@@ -439,3 +439,30 @@ describe('the node subscription', () => {
     }
   });
 });
+
+describe('a misbehaving node', () => {
+  it('is a banner, not a crash: a balance above 21 million coins is refused at the client', async () => {
+    const http = await new HttpNode()
+      .status()
+      .address(10n ** 20n)
+      .start();
+    const client = new NodeClient(http.url);
+    try {
+      await createWallet(file, PASS, 'regtest', 'main', key(1));
+      const ui = render(<App keystorePath={file} node={client} network="regtest" />);
+      await until(ui.lastFrame, 'Passphrase');
+      await type(ui.stdin, PASS, ui.lastFrame, true);
+      await press(ui.stdin, ENTER);
+      const frame = await until(ui.lastFrame, 'retrying');
+      expect(frame).toMatch(/misbehaves/);
+      expect(frame).toContain('Confirmed …');
+      http.address(100n * COIN); // the node comes to its senses
+      await until(ui.lastFrame, /Confirmed\s+100/, 5000);
+      expect(ui.lastFrame()).not.toContain('retrying');
+      ui.unmount();
+    } finally {
+      client.close();
+      await http.stop();
+    }
+  });
+});
