@@ -8,6 +8,7 @@ import {
   parseCoins,
 } from '@powcoin/core';
 import { KeystoreError } from '@powcoin/keystore';
+import { describeHistoryEntry } from './historyEntry.js';
 import {
   type Account,
   addAccount,
@@ -300,39 +301,28 @@ export async function historyCommand(
   await service.checkNetwork();
   const account = pickAccount(wallet, opts.account);
   const info = await service.info(account, opts.limit, opts.offset);
-  for (const h of info.history) {
-    const tx = h.tx;
-    if (tx.kind === 'coinbase') {
-      const amount = tx.outputs
-        .filter((o) => o.address === account.address)
-        .reduce((s, o) => s + BigInt(o.amount), 0n);
-      out(
-        ctx,
-        {
-          txid: tx.txid,
-          direction: 'mined',
-          amount: amount.toString(),
-          confirmations: h.confirmations,
-          height: h.height,
-        },
-        `mined  +${formatCoins(amount)}  ${h.confirmations} conf  ${tx.txid}`,
-      );
-      continue;
-    }
-    const outgoing = tx.from === account.address;
-    const direction = outgoing && tx.to === account.address ? 'self' : outgoing ? 'out' : 'in';
+  for (const entry of info.history) {
+    const row = describeHistoryEntry(account.address, entry);
     out(
       ctx,
       {
-        txid: tx.txid,
-        direction,
-        counterparty: outgoing ? tx.to : tx.from,
-        amount: tx.amount,
-        fee: tx.fee,
-        confirmations: h.confirmations,
-        height: h.height,
+        txid: row.txid,
+        direction: row.direction,
+        ...(row.counterparty !== undefined ? { counterparty: row.counterparty } : {}),
+        amount: row.amount.toString(),
+        // the transaction's fee, whoever paid it (as before)
+        ...(entry.tx.kind === 'transfer' ? { fee: entry.tx.fee } : {}),
+        confirmations: row.confirmations,
+        height: row.height,
       },
-      `${direction.padEnd(5)}  ${outgoing ? '-' : '+'}${formatCoins(BigInt(tx.amount))}  ${outgoing ? tx.to : tx.from}  ${h.confirmations} conf  ${tx.txid}`,
+      [
+        row.direction.padEnd(5),
+        row.amountText,
+        ...(row.counterparty !== undefined ? [row.counterparty] : []),
+        ...(row.fee !== undefined ? [`fee ${formatCoins(row.fee)}`] : []),
+        `${row.confirmations} conf`,
+        row.txid,
+      ].join('  '),
     );
   }
 }

@@ -359,6 +359,24 @@ describe('screens', () => {
     ui.unmount();
   });
 
+  it('history: a self-send shows no sign and its fee, as the CLI does', async () => {
+    const ui = await unlocked();
+    node.infos.set(ME, {
+      address: ME,
+      balance: 100n * COIN,
+      immature: 0n,
+      pending: 0n,
+      nonce: 1,
+      nextNonce: 1,
+      history: [FakeNode.transfer(ME, ME, 1250000000n, 10000n, 1, 1)],
+    });
+    await press(ui.stdin, 'h');
+    const frame = await until(ui.lastFrame, /self\s+m/);
+    expect(frame).toMatch(/self\s+\S+\s+12\.5\s+0\.0001\s+1/);
+    expect(frame).not.toMatch(/[+-]12\.5/);
+    ui.unmount();
+  });
+
   it('accounts: add one and switch to it', async () => {
     const ui = await unlocked();
     await press(ui.stdin, 'a');

@@ -7,6 +7,7 @@ import {
   type CommandContext,
   CommandError,
   createCommand,
+  historyCommand,
   sendCommand,
   toCommandError,
   type WaitOptions,
@@ -231,5 +232,37 @@ describe('send: the fee guard', () => {
     await sendCommand(ctx, { to: OTHER, amount: '1', fee: '2', maxFee: '2' });
     expect(printed()[0]).toMatchObject({ fee: String(2n * COIN), status: 'pending' });
     expect(node.submitCalls).toBe(1);
+  });
+});
+
+describe('history', () => {
+  it('shows a self-send as the UI does: no sign, the fee paid', async () => {
+    const node = fakeNode();
+    node.infos.set(ME, {
+      address: ME,
+      balance: 100n * COIN,
+      immature: 0n,
+      pending: 0n,
+      nonce: 2,
+      nextNonce: 2,
+      history: [
+        FakeNode.transfer(ME, ME, 1250000000n, 10000n, 1, 1),
+        FakeNode.transfer(ME, OTHER, COIN, 10000n, 2, 2),
+        FakeNode.transfer(OTHER, ME, 3n * COIN, 500n, 3, 3),
+      ],
+    });
+    await historyCommand(context(node as unknown as NodeApi, false), { limit: 20, offset: 0 });
+    expect(lines[0]).toMatch(new RegExp(`^self   12\\.5  ${ME}  fee 0\\.0001  1 conf  [0-9a-f]{64}$`));
+    expect(lines[1]).toMatch(new RegExp(`^out    -1  ${OTHER}  fee 0\\.0001  2 conf`));
+    expect(lines[2]).toMatch(new RegExp(`^in     \\+3  ${OTHER}  3 conf`));
+    lines = [];
+    await historyCommand(context(node as unknown as NodeApi), { limit: 20, offset: 0 });
+    expect(printed()[0]).toMatchObject({
+      direction: 'self',
+      counterparty: ME,
+      amount: '1250000000',
+      fee: '10000',
+    });
+    expect(printed()[2]).toMatchObject({ direction: 'in', fee: '500' });
   });
 });

@@ -4,6 +4,7 @@ import { KeystoreError } from '@powcoin/keystore';
 import type { AddressInfo } from '@powcoin/node-client';
 import { Box, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { describeHistoryEntry } from '../historyEntry.js';
 import {
   type Account,
   addAccount,
@@ -423,42 +424,18 @@ function History(props: {
     if (input === 'p' && offset > 0) props.setOffset(Math.max(0, offset - PAGE));
   });
   if (!info) return <Text dimColor>loading…</Text>;
-  const rows = info.history.map((h) => {
-    const tx = h.tx;
-    if (tx.kind === 'coinbase') {
-      const amount = tx.outputs
-        .filter((o) => o.address === account.address)
-        .reduce((s, o) => s + BigInt(o.amount), 0n);
-      return {
-        key: tx.txid,
-        dir: 'mined',
-        other: 'coinbase',
-        amount: `+${formatCoins(amount)}`,
-        fee: '',
-        conf: h.confirmations,
-      };
-    }
-    const out = tx.from === account.address;
-    const self = out && tx.to === account.address;
-    return {
-      key: tx.txid,
-      dir: self ? 'self' : out ? 'out' : 'in',
-      other: out ? tx.to : tx.from,
-      amount: `${out && !self ? '-' : '+'}${formatCoins(BigInt(tx.amount))}`,
-      fee: out ? formatCoins(BigInt(tx.fee)) : '',
-      conf: h.confirmations,
-    };
-  });
+  const rows = info.history.map((h) => describeHistoryEntry(account.address, h));
   return (
     <Box flexDirection="column">
       <Text bold>History (newest first) · page {offset / PAGE + 1}</Text>
       <Text dimColor>{'dir    counterparty                         amount          fee        conf'}</Text>
       {rows.length === 0 ? <Text dimColor>no transactions yet</Text> : null}
       {rows.map((r) => (
-        <Text key={r.key}>
-          {r.dir.padEnd(7)}
-          {r.other.slice(0, 36).padEnd(37)}
-          {r.amount.padStart(15)} {r.fee.padStart(10)} {String(r.conf).padStart(6)}
+        <Text key={r.txid}>
+          {r.direction.padEnd(7)}
+          {(r.counterparty ?? 'coinbase').slice(0, 36).padEnd(37)}
+          {r.amountText.padStart(15)} {(r.fee === undefined ? '' : formatCoins(r.fee)).padStart(10)}{' '}
+          {String(r.confirmations).padStart(6)}
         </Text>
       ))}
       <Text dimColor>n next page · p previous page</Text>
