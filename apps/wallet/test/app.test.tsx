@@ -377,6 +377,29 @@ describe('screens', () => {
     ui.unmount();
   });
 
+  it('history: rows with the largest amounts and fees stay on one line of 80 columns', async () => {
+    const ui = await unlocked();
+    node.infos.set(ME, {
+      address: ME,
+      balance: 100n * COIN,
+      immature: 0n,
+      pending: 0n,
+      nonce: 2,
+      nextNonce: 2,
+      history: [
+        FakeNode.transfer(ME, OTHER, 21_000_000n * COIN - 1n, 1_234_567_890_123n, 1234567, 1),
+        FakeNode.transfer(OTHER, ME, 1_234_567n * COIN + 12_345_678n, 12_345_678n, 3, 2),
+      ],
+    });
+    await press(ui.stdin, 'h');
+    const frame = await until(ui.lastFrame, /out\s+m/);
+    for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+    // each row whole on its own line: direction, counterparty, amount, fee and confirmations
+    expect(frame).toMatch(/out\s+\S+…\S+\s+-20999999\.99999999\s+12345\.67890123\s+1234567\n/);
+    expect(frame).toMatch(new RegExp(`in\\s+${OTHER}\\s+\\+1234567\\.12345678\\s+3\\n`));
+    ui.unmount();
+  });
+
   it('accounts: add one and switch to it', async () => {
     const ui = await unlocked();
     await press(ui.stdin, 'a');

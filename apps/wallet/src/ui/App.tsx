@@ -412,6 +412,26 @@ function Receive({ account }: { account: Account }) {
   );
 }
 
+/** The width of a screen's content: 80 columns less the padding. */
+const CONTENT_WIDTH = 78;
+
+/** Shortens text to `width` with … in the middle (both ends of an address stay recognisable). */
+function fitMiddle(text: string, width: number): string {
+  if (text.length <= width) return text.padEnd(width);
+  const head = Math.ceil((width - 1) / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (width - 1 - head))}`;
+}
+
+/**
+ * One history row on one line of the content width: amount, fee and confirmations keep their full
+ * digits (the largest amount, -21000000.00000001, fits) and the counterparty gets what is left.
+ */
+function historyLine(dir: string, other: string, amount: string, fee: string, conf: string): string {
+  const right = `${amount.padStart(18)} ${fee.padStart(10)} ${conf.padStart(6)}`;
+  const room = Math.max(8, CONTENT_WIDTH - 8 - right.length);
+  return `${dir.padEnd(6)} ${fitMiddle(other, room)} ${right}`;
+}
+
 function History(props: {
   account: Account;
   info: AddressInfo | undefined;
@@ -428,14 +448,17 @@ function History(props: {
   return (
     <Box flexDirection="column">
       <Text bold>History (newest first) · page {offset / PAGE + 1}</Text>
-      <Text dimColor>{'dir    counterparty                         amount          fee        conf'}</Text>
+      <Text dimColor>{historyLine('dir', 'counterparty', 'amount', 'fee', 'conf')}</Text>
       {rows.length === 0 ? <Text dimColor>no transactions yet</Text> : null}
       {rows.map((r) => (
-        <Text key={r.txid}>
-          {r.direction.padEnd(7)}
-          {(r.counterparty ?? 'coinbase').slice(0, 36).padEnd(37)}
-          {r.amountText.padStart(15)} {(r.fee === undefined ? '' : formatCoins(r.fee)).padStart(10)}{' '}
-          {String(r.confirmations).padStart(6)}
+        <Text key={r.txid} wrap="truncate">
+          {historyLine(
+            r.direction,
+            r.counterparty ?? 'coinbase',
+            r.amountText,
+            r.fee === undefined ? '' : formatCoins(r.fee),
+            String(r.confirmations),
+          )}
         </Text>
       ))}
       <Text dimColor>n next page · p previous page</Text>
