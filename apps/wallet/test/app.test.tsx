@@ -418,6 +418,34 @@ describe('screens', () => {
     ui.unmount();
   });
 
+  it('accounts: a long list is shown a window at a time and fits 80×24', async () => {
+    await createWallet(file, PASS, 'regtest', 'main', key(1));
+    for (let i = 2; i <= 14; i++) await addAccount(file, PASS, `account ${i}`, key(100 + i));
+    const ui = render(<App keystorePath={file} node={node as unknown as NodeApi} network="regtest" />);
+    await until(ui.lastFrame, 'Passphrase');
+    await type(ui.stdin, PASS, ui.lastFrame, true);
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'Confirmed');
+    await press(ui.stdin, 'a');
+    let frame = await until(ui.lastFrame, 'Accounts (14)');
+    const fits = (f: string) => {
+      expect(f.split('\n').length).toBeLessThanOrEqual(24);
+      for (const line of f.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+    };
+    fits(frame);
+    expect(frame).toContain('↓ 4 more');
+    expect(frame).not.toContain('account 11');
+    for (let i = 0; i < 12; i++) await press(ui.stdin, '\u001b[B'); // down to account 13
+    frame = await until(ui.lastFrame, 'account 14');
+    fits(frame);
+    expect(frame).toContain('↑ 4 more');
+    expect(frame).not.toContain('account 2 ');
+    await press(ui.stdin, ENTER);
+    await press(ui.stdin, 'o');
+    await until(ui.lastFrame, 'Account account 13');
+    ui.unmount();
+  }, 60_000);
+
   it('fits an 80-column terminal', async () => {
     const ui = await unlocked();
     for (const k of ['o', 's', 'r', 'h', 'a']) {

@@ -644,6 +644,9 @@ function Send(props: {
   );
 }
 
+/** Accounts listed at once: with the title, the "more" lines and the prompt, 15 of the 17 content rows. */
+const ACCOUNT_ROWS = 10;
+
 function Accounts(props: {
   wallet: Wallet;
   index: number;
@@ -652,6 +655,9 @@ function Accounts(props: {
   add: (label: string) => Promise<void>;
 }) {
   const [cursor, setCursor] = useState(props.index);
+  const accounts = props.wallet.accounts;
+  // a window of the list around the cursor, so that any number of accounts fits 80×24
+  const first = Math.max(0, Math.min(cursor - Math.floor(ACCOUNT_ROWS / 2), accounts.length - ACCOUNT_ROWS));
   const [adding, setAdding] = useState(false);
   const [label, setLabel] = useState('');
   const [error, setError] = useState('');
@@ -668,13 +674,17 @@ function Accounts(props: {
   );
   return (
     <Box flexDirection="column">
-      <Text bold>Accounts</Text>
-      {props.wallet.accounts.map((a, i) => (
-        <Text key={a.address} inverse={i === cursor}>
-          {i === props.index ? '● ' : '  '}
-          {a.label.padEnd(16)} {a.address}
+      <Text bold>Accounts ({accounts.length})</Text>
+      {first > 0 ? <Text dimColor>↑ {first} more</Text> : null}
+      {accounts.slice(first, first + ACCOUNT_ROWS).map((a, i) => (
+        <Text key={a.address} inverse={first + i === cursor} wrap="truncate">
+          {first + i === props.index ? '● ' : '  '}
+          {a.label.padEnd(32)} {a.address}
         </Text>
       ))}
+      {first + ACCOUNT_ROWS < accounts.length ? (
+        <Text dimColor>↓ {accounts.length - first - ACCOUNT_ROWS} more</Text>
+      ) : null}
       {adding ? (
         <Box>
           <Text>New account label: </Text>
