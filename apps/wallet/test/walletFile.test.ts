@@ -1,4 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex } from '@powcoin/core';
@@ -109,5 +119,22 @@ describe('input errors', () => {
     await expect(addAccount(file, 'correct horse battery', 'other', key(11))).rejects.toMatchObject({
       code: 'DUPLICATE_KEY',
     });
+  });
+});
+
+describe('a symlinked wallet file', () => {
+  it('stays a link when an account is added: the file it points to is rewritten', async () => {
+    mkdirSync(join(dir, 'secure'));
+    const real = join(dir, 'secure', 'wallet.json');
+    await createWallet(real, 'correct horse battery', 'regtest', 'main', key(20));
+    const link = join(dir, 'wallet.json');
+    symlinkSync(real, link);
+    await addAccount(link, 'correct horse battery', 'second', key(21));
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect((await openWallet(real, 'correct horse battery')).accounts.map((a) => a.label)).toEqual([
+      'main',
+      'second',
+    ]);
+    expect(readdirSync(join(dir, 'secure'))).toEqual(['wallet.json']);
   });
 });

@@ -9,6 +9,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { resolveFilePath } from './atomicFile.js';
 import { KeystoreError } from './envelope.js';
 
 export interface FileLockOptions {
@@ -109,7 +110,8 @@ export async function withFileLock<T>(
   fn: () => Promise<T> | T,
   options: FileLockOptions = {},
 ): Promise<T> {
-  const lockPath = `${path}.lock`;
+  // beside the file itself: two processes reaching it through different links share the lock
+  const lockPath = `${resolveFilePath(path)}.lock`;
   const holder: Holder = { pid: process.pid, token: randomBytes(8).toString('hex') };
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let delay = 5;

@@ -1,4 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileAtomic, isEnvelope, KeystoreError, open, seal, writeFileAtomic } from '../src/index.js';
@@ -64,6 +74,32 @@ describe('createFileAtomic', () => {
       );
       expect(readFileSync(file, 'utf8')).toBe('first');
       expect(readdirSync(dir)).toEqual(['key.json']); // no temporary file left behind
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('symbolic links', () => {
+  it('are written through: the target is replaced, the link stays', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'powcoin-ks-'));
+    try {
+      const target = join(dir, 'real', 'key.json');
+      mkdirSync(join(dir, 'real'));
+      writeFileSync(target, 'old');
+      const link = join(dir, 'key.json');
+      symlinkSync(join('real', 'key.json'), link);
+      writeFileAtomic(link, 'new');
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readFileSync(target, 'utf8')).toBe('new');
+      expect(statSync(target).mode & 0o777).toBe(0o600);
+      // a link to a file not there yet: createFileAtomic makes the file, the link stays
+      const later = join(dir, 'later.json');
+      symlinkSync(join(dir, 'real', 'later.json'), later);
+      createFileAtomic(later, 'created');
+      expect(lstatSync(later).isSymbolicLink()).toBe(true);
+      expect(readFileSync(join(dir, 'real', 'later.json'), 'utf8')).toBe('created');
+      expect(() => createFileAtomic(later, 'again')).toThrow(/already exists/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
