@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   formatCoins,
+  getParams,
   hexToBytes,
   isNetworkName,
   isPrivateKey,
@@ -14,13 +15,14 @@ import {
   addAccount,
   createWallet,
   openWallet,
+  readWalletHeader,
   validateLabel,
   type Wallet,
   walletExists,
 } from './keystore/walletFile.js';
 import type { NodeApi } from './nodeApi.js';
 import { INPUT_ERROR_CODES, WalletError } from './walletError.js';
-import { DEFAULT_FEE, DEFAULT_MAX_FEE, WalletService } from './walletService.js';
+import { DEFAULT_FEE, DEFAULT_MAX_FEE, parseSendInput, WalletService } from './walletService.js';
 
 /**
  * Exit codes of the scriptable subcommands. `UNKNOWN_OUTCOME`: a transaction was handed to the
@@ -200,6 +202,9 @@ export async function sendCommand(
       throw new CommandError(EXIT.USAGE, `--max-fee: ${(err as Error).message}`);
     }
   }
+  // what was typed is checked first: a typo is exit 2 even with the node down
+  const fee = opts.fee ?? DEFAULT_FEE;
+  parseSendInput(getParams(readWalletHeader(ctx.keystorePath).network), opts.to, opts.amount, fee, maxFee);
   const wallet = await openWallet(ctx.keystorePath, await ctx.passphrase());
   const service = new WalletService(ctx.node, wallet);
   await service.checkNetwork();

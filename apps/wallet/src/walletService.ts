@@ -65,6 +65,53 @@ export function checkRecipient(params: ChainParams, to: string): string | undefi
   }
 }
 
+/** A send as typed, checked: what can be known without the node. */
+export interface SendInput {
+  readonly to: string;
+  readonly amount: bigint;
+  readonly fee: bigint;
+  readonly total: bigint;
+}
+
+/**
+ * Checks a send as typed (recipient on this network, amount, fee, the fee limit) without the
+ * node, so that a typo is reported as such even when the node cannot be reached.
+ */
+export function parseSendInput(
+  params: ChainParams,
+  to: string,
+  amountText: string,
+  feeText: string,
+  /** Refuse a fee above this (`HIGH_FEE`); undefined: no limit (the caller asks the user). */
+  maxFee?: bigint,
+): SendInput {
+  const recipientError = checkRecipient(params, to);
+  if (recipientError || to.trim() === '')
+    throw new WalletError('BAD_ADDRESS', recipientError ?? 'enter the recipient address');
+  let amount: bigint;
+  let fee: bigint;
+  try {
+    amount = parseCoins(amountText.trim());
+  } catch (err) {
+    throw new WalletError('BAD_AMOUNT', `amount: ${(err as Error).message}`);
+  }
+  if (amount === 0n) throw new WalletError('BAD_AMOUNT', 'amount must be more than 0');
+  try {
+    fee = parseCoins(feeText.trim());
+  } catch (err) {
+    throw new WalletError('BAD_FEE', `fee: ${(err as Error).message}`);
+  }
+  if (maxFee !== undefined && fee > maxFee)
+    throw new WalletError(
+      'HIGH_FEE',
+      `a fee of ${formatCoins(fee)} is more than the limit of ${formatCoins(maxFee)}: check it, or allow it with --max-fee ${formatCoins(fee)}`,
+    );
+  const total = amount + fee;
+  if (total > MAX_MONEY)
+    throw new WalletError('BAD_AMOUNT', `amount and fee together exceed ${formatCoins(MAX_MONEY)} coins`);
+  return { to: to.trim(), amount, fee, total };
+}
+
 /**
  * The wallet's use of the node: balances and history of an account, and sending. Sends are
  * checked here first (address, amounts, funds including pending spends) so errors come in words
@@ -125,30 +172,7 @@ export class WalletService {
     /** Refuse a fee above this (`HIGH_FEE`); undefined: no limit (the caller asks the user). */
     maxFee?: bigint,
   ): Promise<PreparedSend> {
-    const recipientError = checkRecipient(this.params, to);
-    if (recipientError || to.trim() === '')
-      throw new WalletError('BAD_ADDRESS', recipientError ?? 'enter the recipient address');
-    let amount: bigint;
-    let fee: bigint;
-    try {
-      amount = parseCoins(amountText.trim());
-    } catch (err) {
-      throw new WalletError('BAD_AMOUNT', `amount: ${(err as Error).message}`);
-    }
-    if (amount === 0n) throw new WalletError('BAD_AMOUNT', 'amount must be more than 0');
-    try {
-      fee = parseCoins(feeText.trim());
-    } catch (err) {
-      throw new WalletError('BAD_FEE', `fee: ${(err as Error).message}`);
-    }
-    if (maxFee !== undefined && fee > maxFee)
-      throw new WalletError(
-        'HIGH_FEE',
-        `a fee of ${formatCoins(fee)} is more than the limit of ${formatCoins(maxFee)}: check it, or allow it with --max-fee ${formatCoins(fee)}`,
-      );
-    const total = amount + fee;
-    if (total > MAX_MONEY)
-      throw new WalletError('BAD_AMOUNT', `amount and fee together exceed ${formatCoins(MAX_MONEY)} coins`);
+    const { amount, fee, total } = parseSendInput(this.params, to, amountText, feeText, maxFee);
     const info = await this.info(account, 1);
     const spendable = info.balance - info.pending;
     if (total > spendable) {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mineBlocks, type Service, startNodeProcess } from '@powcoin/testkit';
+import { freePort, mineBlocks, type Service, startNodeProcess } from '@powcoin/testkit';
 
 const main = new URL('../dist/main.js', import.meta.url).pathname;
 const KEY = '00000000000000000000000000000000000000000000000000000000000a11ce';
@@ -157,6 +157,29 @@ describe('wallet subcommands', () => {
     expect(sameKey.code).toBe(2);
     expect(sameKey.err).toMatch(/already in the wallet \(account main\)/);
     for (const r of [short, badLabel, sameLabel, sameKey]) expect(r.err).not.toMatch(/wrong passphrase/);
+  });
+
+  it('send: what was typed is checked before the node, so a typo is exit 2 even with the node down', async () => {
+    expect(wallet(['create', '--json']).code).toBe(0);
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const send = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [main, '--node', closed, '--keystore', join(dir, 'w.json'), 'send', ...args],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, WALLET_PASSPHRASE: PASS },
+          timeout: 30_000,
+        },
+      );
+    const badAddress = send('--to', 'x', '--amount', '1');
+    expect(badAddress.status).toBe(2);
+    expect(badAddress.stderr).not.toMatch(/cannot reach/);
+    expect(send('--to', 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r', '--amount', 'lots').status).toBe(2);
+    expect(send('--to', 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r', '--amount', '1', '--fee', '5').status).toBe(2);
+    const fine = send('--to', 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r', '--amount', '1');
+    expect(fine.status).toBe(3); // well typed: now the node is what is missing
+    expect(fine.stderr).toMatch(/cannot reach the node/);
   });
 
   it('exits with codes that say what went wrong', async () => {
