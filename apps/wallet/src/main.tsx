@@ -7,6 +7,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isNetworkName, type NetworkName } from '@powcoin/core';
 import { NodeClient } from '@powcoin/node-client';
 import { Command, CommanderError } from 'commander';
 import { render } from 'ink';
@@ -150,11 +151,16 @@ program
 
 program.action(async () => {
   const g = program.opts<GlobalFlags>();
+  if (g.network !== undefined && !isNetworkName(g.network)) {
+    process.stderr.write(`error: --network must be regtest or devnet, got "${g.network}"\n`);
+    process.exit(EXIT.USAGE);
+  }
   const node = new NodeClient(new URL(g.node).origin);
-  let network: 'regtest' | 'devnet' = g.network === 'regtest' ? 'regtest' : 'devnet';
-  if (!g.network) {
+  // a new wallet's network: --network, else the node's; neither known, the first run asks
+  let network: NetworkName | undefined = g.network;
+  if (!network) {
     const status = await node.status().catch(() => undefined);
-    if (status?.network === 'regtest' || status?.network === 'devnet') network = status.network;
+    if (status && isNetworkName(status.network)) network = status.network;
   }
   const app = render(<App keystorePath={g.keystore} node={node} network={network} />);
   await app.waitUntilExit();

@@ -5,7 +5,7 @@ import { addressFromPublicKey, COIN, publicKeyFromPrivate, REGTEST } from '@powc
 import { NodeClient } from '@powcoin/node-client';
 import { waitFor } from '@powcoin/testkit';
 import { render } from 'ink-testing-library';
-import { addAccount, createWallet } from '../src/keystore/walletFile.js';
+import { addAccount, createWallet, readWalletHeader } from '../src/keystore/walletFile.js';
 import type { NodeApi } from '../src/nodeApi.js';
 import { App } from '../src/ui/App.js';
 import { DEFAULT_FEE } from '../src/walletService.js';
@@ -169,6 +169,34 @@ describe('first run', () => {
     await type(ui.stdin, PASS, ui.lastFrame, true);
     await press(ui.stdin, ENTER);
     expect(await until(ui.lastFrame, OTHER)).toContain('Account cold');
+    ui.unmount();
+  });
+});
+
+describe('first run with the network unknown', () => {
+  it('asks for the network rather than assume devnet, then creates the wallet on the one chosen', async () => {
+    node.up = false;
+    const ui = render(
+      <App keystorePath={file} node={node as unknown as NodeApi} network={undefined} newKey={() => key(1)} />,
+    );
+    const ask = await until(ui.lastFrame, 'cannot be reached to learn its network');
+    expect(ask).toContain('first run (network unknown)');
+    await press(ui.stdin, 'c'); // not an answer: nothing happens
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ui.lastFrame()).not.toContain('Account label');
+    await press(ui.stdin, 'r');
+    await until(ui.lastFrame, 'first run (regtest)');
+    await press(ui.stdin, 'c');
+    await until(ui.lastFrame, 'Account label');
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'New passphrase');
+    await type(ui.stdin, PASS, ui.lastFrame, true);
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'Repeat passphrase');
+    await type(ui.stdin, PASS, ui.lastFrame, true);
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'powcoin wallet · regtest');
+    expect(readWalletHeader(file).network).toBe('regtest');
     ui.unmount();
   });
 });

@@ -182,6 +182,15 @@ describe('wallet subcommands', () => {
     expect(fine.stderr).toMatch(/cannot reach the node/);
   });
 
+  it('the UI refuses an unknown --network instead of taking devnet', () => {
+    const r = spawnSync(process.execPath, [main, '--keystore', join(dir, 'w.json'), '--network', 'mainnet'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--network must be regtest or devnet, got "mainnet"/);
+  });
+
   it('exits with codes that say what went wrong', async () => {
     expect(wallet(['balance']).code).toBe(4); // no wallet file yet
     expect(wallet(['create', '--import', '--json'], { input: 'not a key' }).code).toBe(2);

@@ -28,8 +28,11 @@ import { TextInput } from './TextInput.js';
 export interface AppProps {
   readonly keystorePath: string;
   readonly node: NodeApi;
-  /** Network of a wallet created here (an existing wallet knows its own). */
-  readonly network: NetworkName;
+  /**
+   * Network of a wallet created here (an existing wallet knows its own); undefined when neither
+   * --network nor the node said: the first run then asks.
+   */
+  readonly network: NetworkName | undefined;
   readonly newKey?: () => Uint8Array;
 }
 
@@ -71,6 +74,7 @@ export function App({ keystorePath, node, network, newKey = freshKey }: AppProps
     <FirstRun
       keystorePath={keystorePath}
       network={network}
+      nodeUrl={node.baseUrl}
       newKey={newKey}
       onOpen={(w, p) => (setPassphrase(p), setWallet(w))}
     />
@@ -116,18 +120,32 @@ function Unlock({
 
 function FirstRun(props: {
   keystorePath: string;
-  network: NetworkName;
+  network: NetworkName | undefined;
+  nodeUrl: string;
   newKey: () => Uint8Array;
   onOpen: (w: Wallet, p: string) => void;
 }) {
-  const [step, setStep] = useState<'choose' | 'key' | 'label' | 'pass1' | 'pass2'>('choose');
+  const { exit } = useApp();
+  const [network, setNetwork] = useState<NetworkName | undefined>(props.network);
+  const [step, setStep] = useState<'network' | 'choose' | 'key' | 'label' | 'pass1' | 'pass2'>(
+    props.network ? 'choose' : 'network',
+  );
+  useInput(
+    (input, k) => {
+      const chosen = input === 'r' ? 'regtest' : input === 'd' ? 'devnet' : undefined;
+      if (chosen) {
+        setNetwork(chosen);
+        setStep('choose');
+      } else if (k.escape || input === 'q') exit();
+    },
+    { isActive: step === 'network' },
+  );
   const [importing, setImporting] = useState(false);
   const [key, setKey] = useState('');
   const [label, setLabel] = useState('main');
   const [pass1, setPass1] = useState('');
   const [pass2, setPass2] = useState('');
   const [error, setError] = useState('');
-  const { exit } = useApp();
   useInput(
     (input, k) => {
       if (input === 'c') setStep('label');
@@ -149,7 +167,7 @@ function FirstRun(props: {
       const w = await createWallet(
         props.keystorePath,
         pass1,
-        props.network,
+        network as NetworkName,
         label.trim() || 'main',
         privateKey,
       );
@@ -161,8 +179,19 @@ function FirstRun(props: {
   };
   return (
     <Box flexDirection="column" padding={1}>
-      <Text bold>powcoin wallet: first run ({props.network})</Text>
+      <Text bold>powcoin wallet: first run ({network ?? 'network unknown'})</Text>
       <Text dimColor>No wallet at {props.keystorePath}</Text>
+      {step === 'network' ? (
+        <>
+          <Text color="yellow">
+            The node at {props.nodeUrl} cannot be reached to learn its network, and no --network was given.
+          </Text>
+          <Text>
+            Press <Text bold>r</Text> for regtest or <Text bold>d</Text> for devnet (the network of the node
+            you will use), or q to quit.
+          </Text>
+        </>
+      ) : null}
       {step === 'choose' ? (
         <Text>
           Press <Text bold>c</Text> to create a new key, or <Text bold>i</Text> to import one.
@@ -226,7 +255,15 @@ function FirstRun(props: {
         </Box>
       ) : null}
       {error ? <Text color="red">{error}</Text> : null}
-      <HelpBar keys={step === 'choose' ? 'c create · i import · q quit' : 'Enter next'} />
+      <HelpBar
+        keys={
+          step === 'network'
+            ? 'r regtest · d devnet · q quit'
+            : step === 'choose'
+              ? 'c create · i import · q quit'
+              : 'Enter next'
+        }
+      />
     </Box>
   );
 }
