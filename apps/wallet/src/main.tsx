@@ -2,8 +2,9 @@
 /**
  * `wallet`: the powcoin terminal wallet. With no subcommand it opens the Ink UI; the subcommands
  * (create, address, balance, send, history) are for scripts, each with --json. Passphrase from a
- * hidden prompt or WALLET_PASSPHRASE. Exit codes: 0 ok, 2 bad input, 3 node unreachable,
- * 4 keystore (missing, wrong passphrase, not a wallet file), 5 refused (funds, network), 1 other.
+ * hidden prompt or WALLET_PASSPHRASE. Exit codes: 0 ok, 2 bad input, 3 node unreachable or
+ * misbehaving, 4 keystore (missing, wrong passphrase, not a wallet file, locked), 5 refused (funds,
+ * network, dropped), 6 submitted but outcome unknown (the txid is printed), 1 other.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
