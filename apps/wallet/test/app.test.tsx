@@ -510,7 +510,7 @@ describe('the node subscription', () => {
       await until(ui.lastFrame, 'node height 20');
       await waitFor('the subscription', () => http.openSockets.size === 1, 5000);
       await press(ui.stdin, 'h');
-      await until(ui.lastFrame, /page 1[^]*\+1/);
+      await until(ui.lastFrame, /page 1[\s\S]*\+1/);
       for (const page of [2, 3, 4, 5]) {
         await press(ui.stdin, 'n');
         await until(ui.lastFrame, `page ${page}`);
@@ -522,7 +522,7 @@ describe('the node subscription', () => {
       await press(ui.stdin, '\u001b[B'); // down
       await press(ui.stdin, ENTER);
       await press(ui.stdin, 'h');
-      await until(ui.lastFrame, /page 1[^]*\+1/);
+      await until(ui.lastFrame, /page 1[\s\S]*\+1/);
       await press(ui.stdin, 'n');
       await until(ui.lastFrame, 'page 2');
       await new Promise((r) => setTimeout(r, 300)); // time for any extra socket to show up
