@@ -461,7 +461,7 @@ function fitMiddle(text: string, width: number): string {
 
 /**
  * One history row on one line of the content width: amount, fee and confirmations keep their full
- * digits (the largest amount, -21000000.00000001, fits) and the counterparty gets what is left.
+ * digits (the longest amount, -20999999.99999999, fits) and the counterparty gets what is left.
  */
 function historyLine(dir: string, other: string, amount: string, fee: string, conf: string): string {
   const right = `${amount.padStart(18)} ${fee.padStart(10)} ${conf.padStart(6)}`;
