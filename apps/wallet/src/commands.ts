@@ -1,24 +1,49 @@
 import { randomBytes } from 'node:crypto';
-import { formatCoins, hexToBytes, isNetworkName, isPrivateKey, type NetworkName } from '@powcoin/core';
+import {
+  formatCoins,
+  getParams,
+  hexToBytes,
+  isNetworkName,
+  isPrivateKey,
+  type NetworkName,
+  parseCoins,
+} from '@powcoin/core';
 import { KeystoreError } from '@powcoin/keystore';
+import { describeHistoryEntry } from './historyEntry.js';
 import {
   type Account,
   addAccount,
   createWallet,
   openWallet,
+  readWalletHeader,
+  validateLabel,
   type Wallet,
   walletExists,
 } from './keystore/walletFile.js';
 import type { NodeApi } from './nodeApi.js';
-import { DEFAULT_FEE, WalletError, WalletService } from './walletService.js';
+import { INPUT_ERROR_CODES, WalletError } from './walletError.js';
+import { DEFAULT_FEE, DEFAULT_MAX_FEE, parseSendInput, WalletService } from './walletService.js';
 
-/** Exit codes of the scriptable subcommands. */
-export const EXIT = { OK: 0, USAGE: 2, NODE_DOWN: 3, KEYSTORE: 4, REJECTED: 5, INTERNAL: 1 } as const;
+/**
+ * Exit codes of the scriptable subcommands. `UNKNOWN_OUTCOME`: a transaction was handed to the
+ * node but no answer came back; it may or may not be accepted (the txid is printed).
+ */
+export const EXIT = {
+  OK: 0,
+  INTERNAL: 1,
+  USAGE: 2,
+  NODE_DOWN: 3,
+  KEYSTORE: 4,
+  REJECTED: 5,
+  UNKNOWN_OUTCOME: 6,
+} as const;
 
 export class CommandError extends Error {
   constructor(
     readonly exitCode: number,
     message: string,
+    /** Printed beside the error with --json (the txid of a transaction already handed to the node). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -35,12 +60,14 @@ export function toCommandError(err: unknown): CommandError {
   }
   if (err instanceof WalletError) {
     const code =
-      err.code === 'NODE_DOWN'
+      err.code === 'NODE_DOWN' || err.code === 'NODE_BAD_ANSWER'
         ? EXIT.NODE_DOWN
-        : err.code === 'BAD_ADDRESS' || err.code === 'BAD_AMOUNT' || err.code === 'BAD_FEE'
-          ? EXIT.USAGE
-          : EXIT.REJECTED;
-    return new CommandError(code, err.message);
+        : err.code === 'SUBMIT_UNKNOWN'
+          ? EXIT.UNKNOWN_OUTCOME
+          : INPUT_ERROR_CODES.has(err.code)
+            ? EXIT.USAGE
+            : EXIT.REJECTED;
+    return new CommandError(code, err.message, err.txid ? { txid: err.txid } : {});
   }
   if ((err as NodeJS.ErrnoException).code === 'ENOENT')
     return new CommandError(EXIT.KEYSTORE, 'no wallet file: run `wallet create` first');
@@ -51,6 +78,8 @@ export interface CommandContext {
   readonly keystorePath: string;
   readonly node: NodeApi;
   readonly passphrase: () => Promise<string>;
+  /** The passphrase of a wallet file about to be created (asked twice at a prompt). */
+  readonly newPassphrase: () => Promise<string>;
   readonly print: (line: string) => void;
   readonly json: boolean;
 }
@@ -74,6 +103,7 @@ export async function createCommand(
   ctx: CommandContext,
   opts: { label: string; importKey?: string; network?: string },
 ): Promise<void> {
+  validateLabel(opts.label); // before any prompt
   let network: NetworkName;
   if (opts.network !== undefined) {
     if (!isNetworkName(opts.network))
@@ -102,10 +132,16 @@ export async function createCommand(
     do key = new Uint8Array(randomBytes(32));
     while (!isPrivateKey(key));
   }
-  const pass = await ctx.passphrase();
-  const wallet = walletExists(ctx.keystorePath)
+  const exists = walletExists(ctx.keystorePath);
+  const pass = exists ? await ctx.passphrase() : await ctx.newPassphrase();
+  const wallet = exists
     ? await addAccount(ctx.keystorePath, pass, opts.label, key)
-    : await createWallet(ctx.keystorePath, pass, network, opts.label, key);
+    : await createWallet(ctx.keystorePath, pass, network, opts.label, key).catch((err: unknown) => {
+        // another process created the file since we looked: add the account to it instead
+        if (err instanceof KeystoreError && err.code === 'EXISTS')
+          return addAccount(ctx.keystorePath, pass, opts.label, key);
+        throw err;
+      });
   const account = wallet.accounts.find((a) => a.label === opts.label) as Account;
   out(
     ctx,
@@ -141,39 +177,124 @@ export async function balanceCommand(ctx: CommandContext, opts: { account?: stri
   );
 }
 
+/** How `send --wait` follows a transaction. */
+export interface WaitOptions {
+  /** Between two status requests. */
+  readonly pollMs: number;
+  /** Give up (exit 3, with the txid) once the node has been unreachable this long. */
+  readonly nodeDownMs: number;
+}
+
+const UNKNOWN_ANSWERS_BEFORE_GIVING_UP = 3;
+
+export const DEFAULT_WAIT: WaitOptions = { pollMs: 500, nodeDownMs: 30_000 };
+
 export async function sendCommand(
   ctx: CommandContext,
-  opts: { to: string; amount: string; fee?: string; account?: string; wait?: boolean },
+  opts: { to: string; amount: string; fee?: string; maxFee?: string; account?: string; wait?: boolean },
+  waitOptions: WaitOptions = DEFAULT_WAIT,
 ): Promise<void> {
+  let maxFee = DEFAULT_MAX_FEE;
+  if (opts.maxFee !== undefined) {
+    try {
+      maxFee = parseCoins(opts.maxFee.trim());
+    } catch (err) {
+      throw new CommandError(EXIT.USAGE, `--max-fee: ${(err as Error).message}`);
+    }
+  }
+  // what was typed is checked first: a typo is exit 2 even with the node down
+  const fee = opts.fee ?? DEFAULT_FEE;
+  parseSendInput(getParams(readWalletHeader(ctx.keystorePath).network), opts.to, opts.amount, fee, maxFee);
   const wallet = await openWallet(ctx.keystorePath, await ctx.passphrase());
   const service = new WalletService(ctx.node, wallet);
   await service.checkNetwork();
   const account = pickAccount(wallet, opts.account);
-  const prepared = await service.prepareSend(account, opts.to, opts.amount, opts.fee ?? DEFAULT_FEE);
-  const id = await service.send(prepared);
-  let status = 'pending';
-  if (opts.wait) {
-    for (;;) {
-      const s = await ctx.node.txStatus(id).catch(() => ({ status: 'unknown' as const }));
-      if (s.status === 'confirmed') {
-        status = 'confirmed';
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+  const prepared = await service.prepareSend(account, opts.to, opts.amount, opts.fee ?? DEFAULT_FEE, maxFee);
+  const id = prepared.txid;
+  const report = (status: string, text: string, extra: Record<string, unknown> = {}) =>
+    out(
+      ctx,
+      {
+        txid: id,
+        from: account.address,
+        to: prepared.to,
+        amount: prepared.amount.toString(),
+        fee: prepared.fee.toString(),
+        status,
+        ...extra,
+      },
+      text,
+    );
+  const sentText = `${formatCoins(prepared.amount)} to ${prepared.to} (fee ${formatCoins(prepared.fee)})`;
+  // the txid is printed as soon as the transaction has left, whatever happens next
+  let accepted: boolean;
+  try {
+    await service.send(prepared);
+    accepted = true;
+    report('pending', `sent ${sentText}\ntxid ${id} (pending)`);
+  } catch (err) {
+    if (!(err instanceof WalletError && err.code === 'SUBMIT_UNKNOWN')) throw err;
+    accepted = false;
+    report('unknown', `submitted ${sentText}, outcome unknown\ntxid ${id} (unknown)`);
+    if (!opts.wait) throw toCommandError(err);
   }
-  out(
-    ctx,
-    {
-      txid: id,
-      from: account.address,
-      to: prepared.to,
-      amount: prepared.amount.toString(),
-      fee: prepared.fee.toString(),
-      status,
-    },
-    `sent ${formatCoins(prepared.amount)} to ${prepared.to} (fee ${formatCoins(prepared.fee)})\ntxid ${id} (${status})`,
-  );
+  if (opts.wait) await waitForConfirmation(ctx, id, accepted, waitOptions, report);
+}
+
+/**
+ * Follows a sent transaction until a block holds it. The node unreachable for too long ends the
+ * wait (exit 3); the node not knowing it ends it too (exit 5): dropped from the mempool if it was
+ * seen there, not accepted if the submission's outcome was unknown. Nothing is ever sent again.
+ */
+async function waitForConfirmation(
+  ctx: CommandContext,
+  id: string,
+  accepted: boolean,
+  options: WaitOptions,
+  report: (status: string, text: string, extra?: Record<string, unknown>) => void,
+): Promise<void> {
+  let seen = accepted;
+  let unknownAnswers = 0;
+  let downSince: number | undefined;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, options.pollMs));
+    let s: Awaited<ReturnType<NodeApi['txStatus']>>;
+    try {
+      s = await ctx.node.txStatus(id);
+      downSince = undefined;
+    } catch {
+      downSince ??= Date.now();
+      if (Date.now() - downSince >= options.nodeDownMs) {
+        throw new CommandError(
+          EXIT.NODE_DOWN,
+          `cannot reach the node at ${ctx.node.baseUrl} for ${Math.round(options.nodeDownMs / 1000)} s while waiting for transaction ${id}: it may still confirm (see \`wallet history\`)`,
+          { txid: id, status: seen ? 'pending' : 'unknown' },
+        );
+      }
+      continue;
+    }
+    if (s.status === 'confirmed') {
+      report('confirmed', `txid ${id} confirmed in block ${s.height ?? '?'}`, {
+        ...(s.height !== undefined ? { height: s.height } : {}),
+        ...(s.confirmations !== undefined ? { confirmations: s.confirmations } : {}),
+      });
+      return;
+    }
+    if (s.status === 'pending') {
+      if (!seen) report('pending', `txid ${id} is in the node's mempool (pending)`);
+      seen = true;
+      continue;
+    }
+    // after a submission without an answer the node may still be busy with it: ask a few times
+    if (!seen && ++unknownAnswers < UNKNOWN_ANSWERS_BEFORE_GIVING_UP) continue;
+    throw new CommandError(
+      EXIT.REJECTED,
+      seen
+        ? `transaction ${id} was dropped from the node's mempool before a block took it; its nonce is free again: send again if you still want to`
+        : `the node does not have transaction ${id}: it was not accepted (or was dropped at once)`,
+      { txid: id, status: seen ? 'dropped' : 'unknown' },
+    );
+  }
 }
 
 export async function historyCommand(
@@ -185,39 +306,28 @@ export async function historyCommand(
   await service.checkNetwork();
   const account = pickAccount(wallet, opts.account);
   const info = await service.info(account, opts.limit, opts.offset);
-  for (const h of info.history) {
-    const tx = h.tx;
-    if (tx.kind === 'coinbase') {
-      const amount = tx.outputs
-        .filter((o) => o.address === account.address)
-        .reduce((s, o) => s + BigInt(o.amount), 0n);
-      out(
-        ctx,
-        {
-          txid: tx.txid,
-          direction: 'mined',
-          amount: amount.toString(),
-          confirmations: h.confirmations,
-          height: h.height,
-        },
-        `mined  +${formatCoins(amount)}  ${h.confirmations} conf  ${tx.txid}`,
-      );
-      continue;
-    }
-    const outgoing = tx.from === account.address;
-    const direction = outgoing && tx.to === account.address ? 'self' : outgoing ? 'out' : 'in';
+  for (const entry of info.history) {
+    const row = describeHistoryEntry(account.address, entry);
     out(
       ctx,
       {
-        txid: tx.txid,
-        direction,
-        counterparty: outgoing ? tx.to : tx.from,
-        amount: tx.amount,
-        fee: tx.fee,
-        confirmations: h.confirmations,
-        height: h.height,
+        txid: row.txid,
+        direction: row.direction,
+        ...(row.counterparty !== undefined ? { counterparty: row.counterparty } : {}),
+        amount: row.amount.toString(),
+        // the transaction's fee, whoever paid it (as before)
+        ...(entry.tx.kind === 'transfer' ? { fee: entry.tx.fee } : {}),
+        confirmations: row.confirmations,
+        height: row.height,
       },
-      `${direction.padEnd(5)}  ${outgoing ? '-' : '+'}${formatCoins(BigInt(tx.amount))}  ${outgoing ? tx.to : tx.from}  ${h.confirmations} conf  ${tx.txid}`,
+      [
+        row.direction.padEnd(5),
+        row.amountText,
+        ...(row.counterparty !== undefined ? [row.counterparty] : []),
+        ...(row.fee !== undefined ? [`fee ${formatCoins(row.fee)}`] : []),
+        `${row.confirmations} conf`,
+        row.txid,
+      ].join('  '),
     );
   }
 }

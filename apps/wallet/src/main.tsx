@@ -2,11 +2,13 @@
 /**
  * `wallet`: the powcoin terminal wallet. With no subcommand it opens the Ink UI; the subcommands
  * (create, address, balance, send, history) are for scripts, each with --json. Passphrase from a
- * hidden prompt or WALLET_PASSPHRASE. Exit codes: 0 ok, 2 bad input, 3 node unreachable,
- * 4 keystore (missing, wrong passphrase, not a wallet file), 5 refused (funds, network), 1 other.
+ * hidden prompt or WALLET_PASSPHRASE. Exit codes: 0 ok, 2 bad input, 3 node unreachable or
+ * misbehaving, 4 keystore (missing, wrong passphrase, not a wallet file, locked), 5 refused (funds,
+ * network, dropped), 6 submitted but outcome unknown (the txid is printed), 1 other.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isNetworkName, type NetworkName } from '@powcoin/core';
 import { NodeClient } from '@powcoin/node-client';
 import { Command, CommanderError } from 'commander';
 import { render } from 'ink';
@@ -21,7 +23,7 @@ import {
   sendCommand,
   toCommandError,
 } from './commands.js';
-import { readPassphrase, readStdin } from './passphrase.js';
+import { readImportedKey, readNewPassphrase, readPassphrase } from './passphrase.js';
 import { App } from './ui/App.js';
 
 interface GlobalFlags {
@@ -51,6 +53,7 @@ function context(json: boolean): CommandContext {
     keystorePath: g.keystore,
     node: new NodeClient(url.origin),
     passphrase: () => readPassphrase('Passphrase: '),
+    newPassphrase: readNewPassphrase,
     print: (line) => process.stdout.write(`${line}\n`),
     json,
   };
@@ -67,7 +70,9 @@ async function run(fn: (ctx: CommandContext) => Promise<void>, json: boolean): P
     ctx?.node.close();
     const e = toCommandError(err);
     if (json)
-      process.stdout.write(`${JSON.stringify({ error: { exitCode: e.exitCode, message: e.message } })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ...e.details, error: { exitCode: e.exitCode, message: e.message } })}\n`,
+      );
     process.stderr.write(`error: ${e.message}\n`);
     process.exit(e.exitCode);
   }
@@ -77,11 +82,14 @@ program
   .command('create')
   .description('create the wallet (or add an account to it)')
   .option('--label <label>', 'account label', 'main')
-  .option('--import', 'import a private key (64 hex digits) read from standard input instead of making one')
+  .option(
+    '--import',
+    'import a private key (64 hex digits) instead of making one: typed at a hidden prompt, or read from a pipe',
+  )
   .option('--json', 'print JSON')
   .action((o: { label: string; import?: boolean; json?: boolean }) =>
     run(async (ctx) => {
-      const importKey = o.import ? await readStdin() : undefined;
+      const importKey = o.import ? await readImportedKey() : undefined;
       const g = program.opts<GlobalFlags>();
       await createCommand(ctx, {
         label: o.label,
@@ -108,12 +116,20 @@ program
   .requiredOption('--to <address>', 'recipient address (checksum checked)')
   .requiredOption('--amount <coins>', 'amount in coins, e.g. 12.5')
   .option('--fee <coins>', 'fee in coins', '0.0001')
+  .option('--max-fee <coins>', 'refuse a fee above this (a typo guard)', '1')
   .option('--account <label>', 'send from this account (default: the first)')
-  .option('--wait', 'wait until the transaction is in a block')
+  .option('--wait', 'wait until a block holds the transaction (exit 3 after 30 s without the node)')
   .option('--json', 'print JSON')
   .action(
-    (o: { to: string; amount: string; fee: string; account?: string; wait?: boolean; json?: boolean }) =>
-      run((ctx) => sendCommand(ctx, o), o.json ?? false),
+    (o: {
+      to: string;
+      amount: string;
+      fee: string;
+      maxFee: string;
+      account?: string;
+      wait?: boolean;
+      json?: boolean;
+    }) => run((ctx) => sendCommand(ctx, o), o.json ?? false),
   );
 program
   .command('history')
@@ -136,11 +152,16 @@ program
 
 program.action(async () => {
   const g = program.opts<GlobalFlags>();
+  if (g.network !== undefined && !isNetworkName(g.network)) {
+    process.stderr.write(`error: --network must be regtest or devnet, got "${g.network}"\n`);
+    process.exit(EXIT.USAGE);
+  }
   const node = new NodeClient(new URL(g.node).origin);
-  let network: 'regtest' | 'devnet' = g.network === 'regtest' ? 'regtest' : 'devnet';
-  if (!g.network) {
+  // a new wallet's network: --network, else the node's; neither known, the first run asks
+  let network: NetworkName | undefined = g.network;
+  if (!network) {
     const status = await node.status().catch(() => undefined);
-    if (status?.network === 'regtest' || status?.network === 'devnet') network = status.network;
+    if (status && isNetworkName(status.network)) network = status.network;
   }
   const app = render(<App keystorePath={g.keystore} node={node} network={network} />);
   await app.waitUntilExit();

@@ -2,42 +2,31 @@ import {
   addressToHash,
   bytesToHex,
   type ChainParams,
+  COIN,
   createTransfer,
   encodeTx,
   formatCoins,
   getParams,
   hashToHex,
   isConsensusError,
+  MAX_MONEY,
   parseCoins,
   type TransferTx,
   txid,
 } from '@powcoin/core';
-import { type AddressInfo, NodeRefusal } from '@powcoin/node-client';
+import { type AddressInfo, NodeAnswerError, NodeRefusal } from '@powcoin/node-client';
 import type { Account, Wallet } from './keystore/walletFile.js';
 import type { NodeApi } from './nodeApi.js';
+import { WalletError } from './walletError.js';
 
 /** The fee a send uses unless the user changes it. */
 export const DEFAULT_FEE = '0.0001';
 
-export type WalletErrorCode =
-  | 'BAD_ADDRESS'
-  | 'BAD_AMOUNT'
-  | 'BAD_FEE'
-  | 'INSUFFICIENT_FUNDS'
-  | 'NODE_DOWN'
-  | 'NODE_REJECTED'
-  | 'WRONG_NETWORK';
-
-/** What went wrong, in words a user can act on; `code` for scripts and exit codes. */
-export class WalletError extends Error {
-  constructor(
-    readonly code: WalletErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'WalletError';
-  }
-}
+/**
+ * A fee above this (1 coin, 10,000 times the default) is taken for a typo: the CLI refuses it
+ * unless --max-fee allows it, the UI asks for a capital Y.
+ */
+export const DEFAULT_MAX_FEE = COIN;
 
 export interface PreparedSend {
   readonly tx: TransferTx;
@@ -46,6 +35,23 @@ export interface PreparedSend {
   readonly fee: bigint;
   readonly total: bigint;
   readonly txid: string;
+}
+
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether a request failed before any of it reached the node (nothing can have been accepted):
+ * the connection was refused, the host not found, or fetch refused the URL itself ("bad port").
+ * Errors of fetch come from Node's own realm, so they are read by shape, not with instanceof.
+ */
+function neverReachedNode(err: unknown): boolean {
+  let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+    if (typeof e.code === 'string' && CONNECT_ERRORS.has(e.code)) return true;
+    if (typeof e.message === 'string' && /\bconnect ECONNREFUSED\b|^bad port$/.test(e.message)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
 
 /** Checks a recipient as typed: base58, checksum, this network. */
@@ -57,6 +63,53 @@ export function checkRecipient(params: ChainParams, to: string): string | undefi
   } catch (err) {
     return isConsensusError(err) ? err.message : 'not an address';
   }
+}
+
+/** A send as typed, checked: what can be known without the node. */
+export interface SendInput {
+  readonly to: string;
+  readonly amount: bigint;
+  readonly fee: bigint;
+  readonly total: bigint;
+}
+
+/**
+ * Checks a send as typed (recipient on this network, amount, fee, the fee limit) without the
+ * node, so that a typo is reported as such even when the node cannot be reached.
+ */
+export function parseSendInput(
+  params: ChainParams,
+  to: string,
+  amountText: string,
+  feeText: string,
+  /** Refuse a fee above this (`HIGH_FEE`); undefined: no limit (the caller asks the user). */
+  maxFee?: bigint,
+): SendInput {
+  const recipientError = checkRecipient(params, to);
+  if (recipientError || to.trim() === '')
+    throw new WalletError('BAD_ADDRESS', recipientError ?? 'enter the recipient address');
+  let amount: bigint;
+  let fee: bigint;
+  try {
+    amount = parseCoins(amountText.trim());
+  } catch (err) {
+    throw new WalletError('BAD_AMOUNT', `amount: ${(err as Error).message}`);
+  }
+  if (amount === 0n) throw new WalletError('BAD_AMOUNT', 'amount must be more than 0');
+  try {
+    fee = parseCoins(feeText.trim());
+  } catch (err) {
+    throw new WalletError('BAD_FEE', `fee: ${(err as Error).message}`);
+  }
+  if (maxFee !== undefined && fee > maxFee)
+    throw new WalletError(
+      'HIGH_FEE',
+      `a fee of ${formatCoins(fee)} is more than the limit of ${formatCoins(maxFee)}: check it, or allow it with --max-fee ${formatCoins(fee)}`,
+    );
+  const total = amount + fee;
+  if (total > MAX_MONEY)
+    throw new WalletError('BAD_AMOUNT', `amount and fee together exceed ${formatCoins(MAX_MONEY)} coins`);
+  return { to: to.trim(), amount, fee, total };
 }
 
 /**
@@ -102,6 +155,11 @@ export class WalletService {
   private nodeError(err: unknown): WalletError {
     if (err instanceof WalletError) return err;
     if (err instanceof NodeRefusal) return new WalletError('NODE_REJECTED', `${err.message} (${err.code})`);
+    if (err instanceof NodeAnswerError)
+      return new WalletError(
+        'NODE_BAD_ANSWER',
+        `the node at ${this.node.baseUrl} misbehaves: ${err.message}`,
+      );
     return new WalletError('NODE_DOWN', `cannot reach the node at ${this.node.baseUrl}`);
   }
 
@@ -111,26 +169,12 @@ export class WalletService {
     to: string,
     amountText: string,
     feeText: string,
+    /** Refuse a fee above this (`HIGH_FEE`); undefined: no limit (the caller asks the user). */
+    maxFee?: bigint,
   ): Promise<PreparedSend> {
-    const recipientError = checkRecipient(this.params, to);
-    if (recipientError || to.trim() === '')
-      throw new WalletError('BAD_ADDRESS', recipientError ?? 'enter the recipient address');
-    let amount: bigint;
-    let fee: bigint;
-    try {
-      amount = parseCoins(amountText.trim());
-    } catch (err) {
-      throw new WalletError('BAD_AMOUNT', `amount: ${(err as Error).message}`);
-    }
-    if (amount === 0n) throw new WalletError('BAD_AMOUNT', 'amount must be more than 0');
-    try {
-      fee = parseCoins(feeText.trim());
-    } catch (err) {
-      throw new WalletError('BAD_FEE', `fee: ${(err as Error).message}`);
-    }
+    const { amount, fee, total } = parseSendInput(this.params, to, amountText, feeText, maxFee);
     const info = await this.info(account, 1);
     const spendable = info.balance - info.pending;
-    const total = amount + fee;
     if (total > spendable) {
       const immature = info.immature > 0n ? ` (${formatCoins(info.immature)} more is still immature)` : '';
       throw new WalletError(
@@ -147,12 +191,23 @@ export class WalletService {
     return { tx, to: to.trim(), amount, fee, total, txid: hashToHex(txid(tx)) };
   }
 
-  /** Sends a prepared transaction; returns its txid. */
+  /**
+   * Sends a prepared transaction; returns its txid. The node already knowing this very
+   * transaction (sent twice, or relayed back) means it was accepted: that is success.
+   */
   async send(prepared: PreparedSend): Promise<string> {
     try {
       return await this.node.submitTx(bytesToHex(encodeTx(prepared.tx)));
     } catch (err) {
-      throw this.nodeError(err);
+      if (err instanceof NodeRefusal && err.code === 'TX_ALREADY_KNOWN') return prepared.txid;
+      if (err instanceof NodeRefusal || neverReachedNode(err)) throw this.nodeError(err);
+      // the request left: the node may have taken it before the reply was lost (a time-out, a
+      // connection cut). Say so with the txid; sending again is the user's choice, never ours.
+      throw new WalletError(
+        'SUBMIT_UNKNOWN',
+        `submitted, outcome unknown: the node at ${this.node.baseUrl} did not answer; transaction ${prepared.txid} may have been accepted. Check its status before sending again.`,
+        prepared.txid,
+      );
     }
   }
 }

@@ -2,11 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addressFromPublicKey, COIN, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
+import { NodeClient } from '@powcoin/node-client';
+import { waitFor } from '@powcoin/testkit';
 import { render } from 'ink-testing-library';
-import { createWallet } from '../src/keystore/walletFile.js';
+import { addAccount, createWallet, readWalletHeader } from '../src/keystore/walletFile.js';
 import type { NodeApi } from '../src/nodeApi.js';
 import { App } from '../src/ui/App.js';
+import { DEFAULT_FEE } from '../src/walletService.js';
 import { FakeNode } from './fakeNode.js';
+import { HttpNode } from './httpNode.js';
 
 const PASS = 'correct horse battery';
 const key = (i: number) => {
@@ -31,6 +35,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const ESC = '\u001b';
 const ENTER = '\r';
 const BACKSPACE = '\u007f';
+const PAGE_ROWS = 8; // history rows per page
 
 async function until(
   frame: () => string | undefined,
@@ -168,6 +173,34 @@ describe('first run', () => {
   });
 });
 
+describe('first run with the network unknown', () => {
+  it('asks for the network rather than assume devnet, then creates the wallet on the one chosen', async () => {
+    node.up = false;
+    const ui = render(
+      <App keystorePath={file} node={node as unknown as NodeApi} network={undefined} newKey={() => key(1)} />,
+    );
+    const ask = await until(ui.lastFrame, 'cannot be reached to learn its network');
+    expect(ask).toContain('first run (network unknown)');
+    await press(ui.stdin, 'c'); // not an answer: nothing happens
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ui.lastFrame()).not.toContain('Account label');
+    await press(ui.stdin, 'r');
+    await until(ui.lastFrame, 'first run (regtest)');
+    await press(ui.stdin, 'c');
+    await until(ui.lastFrame, 'Account label');
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'New passphrase');
+    await type(ui.stdin, PASS, ui.lastFrame, true);
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'Repeat passphrase');
+    await type(ui.stdin, PASS, ui.lastFrame, true);
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'powcoin wallet · regtest');
+    expect(readWalletHeader(file).network).toBe('regtest');
+    ui.unmount();
+  });
+});
+
 describe('unlock', () => {
   it('says so on a wrong passphrase, then opens with the right one', async () => {
     await createWallet(file, PASS, 'regtest', 'main', key(1));
@@ -231,6 +264,74 @@ describe('screens', () => {
     ui.unmount();
   });
 
+  it('send: y pressed twice before the screen changes submits once and shows it sent', async () => {
+    const ui = await unlocked();
+    await press(ui.stdin, 's');
+    await type(ui.stdin, OTHER, ui.lastFrame);
+    await press(ui.stdin, ENTER);
+    await type(ui.stdin, '1', ui.lastFrame);
+    await press(ui.stdin, ENTER);
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'Press y');
+    node.submitDelayMs = 200; // the first submission is still on its way when the second y comes
+    ui.stdin.write('y');
+    await new Promise((r) => setTimeout(r, 2));
+    ui.stdin.write('y');
+    const sent = await until(ui.lastFrame, 'Sent. txid');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(node.submitCalls).toBe(1);
+    expect(node.submitted).toHaveLength(1);
+    expect(ui.lastFrame()).toContain('Sent. txid');
+    expect(ui.lastFrame()).not.toMatch(/already known|cannot reach/);
+    expect(sent).not.toContain('Press y');
+    ui.unmount();
+  });
+
+  it('send: an answer lost after the node took it shows "outcome unknown" with the txid, sent once', async () => {
+    const ui = await unlocked();
+    await press(ui.stdin, 's');
+    await type(ui.stdin, OTHER, ui.lastFrame);
+    await press(ui.stdin, ENTER);
+    await type(ui.stdin, '1', ui.lastFrame);
+    await press(ui.stdin, ENTER);
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'Press y');
+    node.loseNextReply = true;
+    await press(ui.stdin, 'y');
+    const frame = await until(ui.lastFrame, 'outcome unknown');
+    expect(frame).toMatch(/txid [0-9a-f]{64}/);
+    expect(frame).not.toContain('cannot reach the node');
+    const txid = /txid ([0-9a-f]{64})/.exec(frame)?.[1] as string;
+    await until(ui.lastFrame, 'pending: waiting for a block'); // the node has it after all
+    node.confirmed.add(txid);
+    node.emit('tip', 21, 'ab'.repeat(32));
+    await until(ui.lastFrame, 'confirmed (1 confirmation');
+    expect(node.submitCalls).toBe(1);
+    ui.unmount();
+  });
+
+  it('send: a fee above 1 coin is pointed out and needs a capital Y', async () => {
+    const ui = await unlocked();
+    await press(ui.stdin, 's');
+    await type(ui.stdin, OTHER, ui.lastFrame);
+    await press(ui.stdin, ENTER);
+    await type(ui.stdin, '1', ui.lastFrame);
+    await press(ui.stdin, ENTER);
+    for (let i = 0; i < DEFAULT_FEE.length; i++) await press(ui.stdin, BACKSPACE);
+    await type(ui.stdin, '5', ui.lastFrame);
+    await press(ui.stdin, ENTER);
+    const confirm = await until(ui.lastFrame, 'Press Y (capital)');
+    expect(confirm).toContain('The fee is more than 1 coin');
+    await press(ui.stdin, 'y');
+    await press(ui.stdin, ENTER);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(node.submitCalls).toBe(0);
+    await press(ui.stdin, 'Y');
+    await until(ui.lastFrame, 'Sent. txid');
+    expect(node.submitCalls).toBe(1);
+    ui.unmount();
+  });
+
   it('send: the node refusing is shown in words, and bad amounts are caught before signing', async () => {
     const ui = await unlocked();
     await press(ui.stdin, 's');
@@ -286,6 +387,47 @@ describe('screens', () => {
     ui.unmount();
   });
 
+  it('history: a self-send shows no sign and its fee, as the CLI does', async () => {
+    const ui = await unlocked();
+    node.infos.set(ME, {
+      address: ME,
+      balance: 100n * COIN,
+      immature: 0n,
+      pending: 0n,
+      nonce: 1,
+      nextNonce: 1,
+      history: [FakeNode.transfer(ME, ME, 1250000000n, 10000n, 1, 1)],
+    });
+    await press(ui.stdin, 'h');
+    const frame = await until(ui.lastFrame, /self\s+m/);
+    expect(frame).toMatch(/self\s+\S+\s+12\.5\s+0\.0001\s+1/);
+    expect(frame).not.toMatch(/[+-]12\.5/);
+    ui.unmount();
+  });
+
+  it('history: rows with the largest amounts and fees stay on one line of 80 columns', async () => {
+    const ui = await unlocked();
+    node.infos.set(ME, {
+      address: ME,
+      balance: 100n * COIN,
+      immature: 0n,
+      pending: 0n,
+      nonce: 2,
+      nextNonce: 2,
+      history: [
+        FakeNode.transfer(ME, OTHER, 21_000_000n * COIN - 1n, 1_234_567_890_123n, 1234567, 1),
+        FakeNode.transfer(OTHER, ME, 1_234_567n * COIN + 12_345_678n, 12_345_678n, 3, 2),
+      ],
+    });
+    await press(ui.stdin, 'h');
+    const frame = await until(ui.lastFrame, /out\s+m/);
+    for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+    // each row whole on its own line: direction, counterparty, amount, fee and confirmations
+    expect(frame).toMatch(/out\s+\S+…\S+\s+-20999999\.99999999\s+12345\.67890123\s+1234567\n/);
+    expect(frame).toMatch(new RegExp(`in\\s+${OTHER}\\s+\\+1234567\\.12345678\\s+3\\n`));
+    ui.unmount();
+  });
+
   it('accounts: add one and switch to it', async () => {
     const ui = await unlocked();
     await press(ui.stdin, 'a');
@@ -304,6 +446,34 @@ describe('screens', () => {
     ui.unmount();
   });
 
+  it('accounts: a long list is shown a window at a time and fits 80×24', async () => {
+    await createWallet(file, PASS, 'regtest', 'main', key(1));
+    for (let i = 2; i <= 14; i++) await addAccount(file, PASS, `account ${i}`, key(100 + i));
+    const ui = render(<App keystorePath={file} node={node as unknown as NodeApi} network="regtest" />);
+    await until(ui.lastFrame, 'Passphrase');
+    await type(ui.stdin, PASS, ui.lastFrame, true);
+    await press(ui.stdin, ENTER);
+    await until(ui.lastFrame, 'Confirmed');
+    await press(ui.stdin, 'a');
+    let frame = await until(ui.lastFrame, 'Accounts (14)');
+    const fits = (f: string) => {
+      expect(f.split('\n').length).toBeLessThanOrEqual(24);
+      for (const line of f.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+    };
+    fits(frame);
+    expect(frame).toContain('↓ 4 more');
+    expect(frame).not.toContain('account 11');
+    for (let i = 0; i < 12; i++) await press(ui.stdin, '\u001b[B'); // down to account 13
+    frame = await until(ui.lastFrame, 'account 14');
+    fits(frame);
+    expect(frame).toContain('↑ 4 more');
+    expect(frame).not.toContain('account 2 ');
+    await press(ui.stdin, ENTER);
+    await press(ui.stdin, 'o');
+    await until(ui.lastFrame, 'Account account 13');
+    ui.unmount();
+  }, 60_000);
+
   it('fits an 80-column terminal', async () => {
     const ui = await unlocked();
     for (const k of ['o', 's', 'r', 'h', 'a']) {
@@ -317,5 +487,79 @@ describe('screens', () => {
       for (const line of (ui.lastFrame() ?? '').split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
     }
     ui.unmount();
+  });
+});
+
+describe('the node subscription', () => {
+  it('is one WebSocket for the whole session: flipping pages and accounts opens no more, quitting closes it', async () => {
+    const http = await new HttpNode()
+      .status()
+      .address(
+        100n * COIN,
+        Array.from({ length: PAGE_ROWS }, (_, n) => FakeNode.transfer(OTHER, ME, COIN, 100n, n + 1, n)),
+      )
+      .start();
+    const client = new NodeClient(http.url);
+    try {
+      await createWallet(file, PASS, 'regtest', 'main', key(1));
+      await addAccount(file, PASS, 'second', key(3));
+      const ui = render(<App keystorePath={file} node={client} network="regtest" />);
+      await until(ui.lastFrame, 'Passphrase');
+      await type(ui.stdin, PASS, ui.lastFrame, true);
+      await press(ui.stdin, ENTER);
+      await until(ui.lastFrame, 'node height 20');
+      await waitFor('the subscription', () => http.openSockets.size === 1, 5000);
+      await press(ui.stdin, 'h');
+      await until(ui.lastFrame, /page 1[\s\S]*\+1/);
+      for (const page of [2, 3, 4, 5]) {
+        await press(ui.stdin, 'n');
+        await until(ui.lastFrame, `page ${page}`);
+      }
+      await press(ui.stdin, 'p');
+      await until(ui.lastFrame, 'page 4');
+      await press(ui.stdin, 'a');
+      await until(ui.lastFrame, 'Accounts');
+      await press(ui.stdin, '\u001b[B'); // down
+      await press(ui.stdin, ENTER);
+      await press(ui.stdin, 'h');
+      await until(ui.lastFrame, /page 1[\s\S]*\+1/);
+      await press(ui.stdin, 'n');
+      await until(ui.lastFrame, 'page 2');
+      await new Promise((r) => setTimeout(r, 300)); // time for any extra socket to show up
+      expect(http.socketsOpened).toBe(1);
+      expect(http.openSockets.size).toBe(1);
+      ui.unmount();
+      await waitFor('the socket to close', () => http.openSockets.size === 0, 5000);
+    } finally {
+      client.close();
+      await http.stop();
+    }
+  });
+});
+
+describe('a misbehaving node', () => {
+  it('is a banner, not a crash: a balance above 21 million coins is refused at the client', async () => {
+    const http = await new HttpNode()
+      .status()
+      .address(10n ** 20n)
+      .start();
+    const client = new NodeClient(http.url);
+    try {
+      await createWallet(file, PASS, 'regtest', 'main', key(1));
+      const ui = render(<App keystorePath={file} node={client} network="regtest" />);
+      await until(ui.lastFrame, 'Passphrase');
+      await type(ui.stdin, PASS, ui.lastFrame, true);
+      await press(ui.stdin, ENTER);
+      const frame = await until(ui.lastFrame, 'retrying');
+      expect(frame).toMatch(/misbehaves/);
+      expect(frame).toContain('Confirmed …');
+      http.address(100n * COIN); // the node comes to its senses
+      await until(ui.lastFrame, /Confirmed\s+100/, 5000);
+      expect(ui.lastFrame()).not.toContain('retrying');
+      ui.unmount();
+    } finally {
+      client.close();
+      await http.stop();
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mineBlocks, type Service, startNodeProcess } from '@powcoin/testkit';
+import { freePort, mineBlocks, type Service, startNodeProcess } from '@powcoin/testkit';
 
 const main = new URL('../dist/main.js', import.meta.url).pathname;
 const KEY = '00000000000000000000000000000000000000000000000000000000000a11ce';
@@ -108,8 +108,13 @@ describe('wallet subcommands', () => {
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     await miningDone;
     expect(code).toBe(0);
-    const sent = JSON.parse(stdout.trim());
-    expect(sent).toMatchObject({ to: savings, amount: '1250000000', fee: '100000', status: 'confirmed' });
+    // one line as soon as the node accepted it, one when a block holds it
+    const [accepted, sent] = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(accepted).toMatchObject({ to: savings, amount: '1250000000', fee: '100000', status: 'pending' });
+    expect(sent).toMatchObject({ txid: accepted.txid, status: 'confirmed', confirmations: 1 });
     const savingsBalance = wallet(['balance', '--account', 'savings', '--json']).json()[0];
     expect(savingsBalance.balance).toBe('1250000000');
     const history = wallet(['history', '--json', '--limit', '3']).json();
@@ -122,6 +127,69 @@ describe('wallet subcommands', () => {
       confirmations: 1,
     });
   }, 60_000);
+
+  it('creates the wallet at the default path on a fresh machine (~/.powcoin missing)', () => {
+    const home = join(dir, 'home');
+    const r = spawnSync(process.execPath, [main, '--network', 'regtest', 'create', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, HOME: home, WALLET_PASSPHRASE: PASS },
+      timeout: 30_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ keystore: join(home, '.powcoin', 'wallet.json') });
+    expect(statSync(join(home, '.powcoin')).mode & 0o777).toBe(0o700);
+  });
+
+  it('create: input errors exit 2 in their own words, not as a wrong passphrase', () => {
+    const short = wallet(['create', '--json'], { passphrase: 'short' });
+    expect(short.code).toBe(2);
+    expect(short.err).toMatch(/at least 8 characters/);
+    expect(short.json()[0]).toMatchObject({ error: { exitCode: 2 } });
+    const badLabel = wallet(['create', '--label', 'no/slashes']);
+    expect(badLabel.code).toBe(2);
+    expect(badLabel.err).toMatch(/"no\/slashes" is not a label/);
+    expect(wallet(['create', '--import', '--label', 'main'], { input: KEY }).code).toBe(0);
+    const sameLabel = wallet(['create', '--label', 'main']);
+    expect(sameLabel.code).toBe(2);
+    expect(sameLabel.err).toMatch(/already labelled "main"/);
+    const sameKey = wallet(['create', '--import', '--label', 'again'], { input: KEY });
+    expect(sameKey.code).toBe(2);
+    expect(sameKey.err).toMatch(/already in the wallet \(account main\)/);
+    for (const r of [short, badLabel, sameLabel, sameKey]) expect(r.err).not.toMatch(/wrong passphrase/);
+  });
+
+  it('send: what was typed is checked before the node, so a typo is exit 2 even with the node down', async () => {
+    expect(wallet(['create', '--json']).code).toBe(0);
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const send = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [main, '--node', closed, '--keystore', join(dir, 'w.json'), 'send', ...args],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, WALLET_PASSPHRASE: PASS },
+          timeout: 30_000,
+        },
+      );
+    const badAddress = send('--to', 'x', '--amount', '1');
+    expect(badAddress.status).toBe(2);
+    expect(badAddress.stderr).not.toMatch(/cannot reach/);
+    expect(send('--to', 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r', '--amount', 'lots').status).toBe(2);
+    expect(send('--to', 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r', '--amount', '1', '--fee', '5').status).toBe(2);
+    const fine = send('--to', 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r', '--amount', '1');
+    expect(fine.status).toBe(3); // well typed: now the node is what is missing
+    expect(fine.stderr).toMatch(/cannot reach the node/);
+  });
+
+  it('the UI refuses an unknown --network instead of taking devnet', () => {
+    const r = spawnSync(process.execPath, [main, '--keystore', join(dir, 'w.json'), '--network', 'mainnet'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--network must be regtest or devnet, got "mainnet"/);
+  });
 
   it('exits with codes that say what went wrong', async () => {
     expect(wallet(['balance']).code).toBe(4); // no wallet file yet

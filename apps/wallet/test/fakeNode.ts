@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { bytesToHex, decodeTx, hashToHex, hexToBytes, txid } from '@powcoin/core';
-import type { AddressInfo, NodeClientEvents, NodeRefusal, TxJson } from '@powcoin/node-client';
+import { type AddressInfo, type NodeClientEvents, NodeRefusal, type TxJson } from '@powcoin/node-client';
 
 /** A scripted node for component tests: balances and history per address, up or down at will. */
 export class FakeNode extends EventEmitter<NodeClientEvents> {
@@ -12,6 +12,12 @@ export class FakeNode extends EventEmitter<NodeClientEvents> {
   readonly submitted: string[] = [];
   readonly confirmed = new Set<string>();
   refuseNext: NodeRefusal | undefined;
+  /** Every call of submitTx, duplicates included. */
+  submitCalls = 0;
+  /** The next submission is accepted but its answer is lost (the client times out). */
+  loseNextReply = false;
+  /** How long the node takes to answer a submission. */
+  submitDelayMs = 0;
 
   private down(): never {
     throw new Error('connect ECONNREFUSED 127.0.0.1:5999');
@@ -43,14 +49,24 @@ export class FakeNode extends EventEmitter<NodeClientEvents> {
   }
 
   async submitTx(hex: string): Promise<string> {
+    this.submitCalls++;
+    if (this.submitDelayMs > 0) await new Promise((r) => setTimeout(r, this.submitDelayMs));
     if (!this.up) this.down();
     if (this.refuseNext) {
       const err = this.refuseNext;
       this.refuseNext = undefined;
       throw err;
     }
+    const id = hashToHex(txid(decodeTx(hexToBytes(hex))));
+    // what the real node answers for a transaction it already has (status 409)
+    if (this.submitted.includes(hex))
+      throw new NodeRefusal(409, 'TX_ALREADY_KNOWN', `transaction ${id} is already known`);
     this.submitted.push(hex);
-    return hashToHex(txid(decodeTx(hexToBytes(hex))));
+    if (this.loseNextReply) {
+      this.loseNextReply = false;
+      throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    }
+    return id;
   }
 
   async txStatus(id: string) {
@@ -63,6 +79,7 @@ export class FakeNode extends EventEmitter<NodeClientEvents> {
   }
 
   subscribe(): void {}
+  unsubscribe(): void {}
   close(): void {}
 
   /** A history entry for tests. */

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { addressFromPublicKey, hexToBytes, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
 import { mineBlocks, type Service, startNodeProcess, waitFor } from '@powcoin/testkit';
 
 /**
@@ -17,14 +18,14 @@ const socketName = `powcoin-test-${process.pid}`;
 function tmux(...args: string[]): string {
   return execFileSync('tmux', ['-L', socketName, ...args], { encoding: 'utf8' });
 }
-const screen = () => tmux('capture-pane', '-p', '-t', 'wallet');
+const screen = (session = 'wallet') => tmux('capture-pane', '-p', '-t', session);
 const keys = (...k: string[]) => tmux('send-keys', '-t', 'wallet', ...k);
-async function see(text: string | RegExp, timeoutMs = 15_000): Promise<string> {
+async function see(text: string | RegExp, timeoutMs = 15_000, session = 'wallet'): Promise<string> {
   let last = '';
   await waitFor(
     `the terminal to show ${String(text)}`,
     () => {
-      last = screen();
+      last = screen(session);
       return typeof text === 'string' ? last.includes(text) : text.test(last);
     },
     timeoutMs,
@@ -110,5 +111,61 @@ describe('the wallet in a real terminal', () => {
     await waitFor('the wallet to quit', () => !tmux('list-sessions').includes('wallet'), 10_000).catch(
       () => undefined,
     );
+  }, 60_000);
+
+  /** Runs a `wallet` subcommand in its own 80×24 terminal, without WALLET_PASSPHRASE; shows its exit code. */
+  function shell(session: string, args: string): void {
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '80',
+      '-y',
+      '24',
+      `sh -c 'env -u WALLET_PASSPHRASE ${process.execPath} ${main} ${args}; echo EXIT=$?; sleep 600'`,
+    );
+  }
+
+  it('create --import on a terminal: the key at a hidden prompt, then the passphrase twice, nothing echoed', async () => {
+    const keystore = join(dir, 'typed.json');
+    shell('create', `--keystore ${keystore} --network regtest create --import`);
+    const type = (text: string) => tmux('send-keys', '-t', 'create', '-l', text);
+    const enter = () => tmux('send-keys', '-t', 'create', 'Enter');
+    await see('Private key (64 hex digits):', 15_000, 'create');
+    type(KEY);
+    enter();
+    await see('New passphrase (8+ characters):', 15_000, 'create');
+    type(PASS);
+    enter();
+    await see('Repeat passphrase:', 15_000, 'create');
+    type(PASS);
+    enter();
+    const done = await see(/EXIT=\d+/, 15_000, 'create');
+    expect(done).toContain('EXIT=0');
+    const address = addressFromPublicKey(REGTEST, publicKeyFromPrivate(hexToBytes(KEY, 32)));
+    expect(done).toContain(`main: ${address} (regtest)`);
+    expect(done).not.toContain(KEY);
+    expect(done).not.toContain(PASS);
+    tmux('kill-session', '-t', 'create');
+  }, 60_000);
+
+  it('create on a terminal: two passphrases that differ write nothing (exit 2)', async () => {
+    const keystore = join(dir, 'typo.json');
+    shell('typo', `--keystore ${keystore} --network regtest create`);
+    const type = (text: string) => tmux('send-keys', '-t', 'typo', '-l', text);
+    const enter = () => tmux('send-keys', '-t', 'typo', 'Enter');
+    await see('New passphrase (8+ characters):', 15_000, 'typo');
+    type(PASS);
+    enter();
+    await see('Repeat passphrase:', 15_000, 'typo');
+    type(`${PASS}x`);
+    enter();
+    const done = await see(/EXIT=\d+/, 15_000, 'typo');
+    expect(done).toContain('EXIT=2');
+    expect(done).toContain('the two passphrases differ; nothing was written');
+    expect(existsSync(keystore)).toBe(false);
+    tmux('kill-session', '-t', 'typo');
   }, 60_000);
 });

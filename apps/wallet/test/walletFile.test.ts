@@ -1,4 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex } from '@powcoin/core';
@@ -79,5 +89,52 @@ describe('wallet keystore', () => {
       /already in the wallet/,
     );
     await expect(addAccount(file, 'correct horse battery', 'bad\nlabel', key(9))).rejects.toThrow(/label/);
+  });
+});
+
+describe('a new wallet file', () => {
+  it('is created with its missing folders, made private to the user (0700)', async () => {
+    const deep = join(dir, 'home', '.powcoin', 'wallet.json');
+    await createWallet(deep, 'correct horse battery', 'regtest', 'main', key(10));
+    expect(statSync(join(dir, 'home', '.powcoin')).mode & 0o777).toBe(0o700);
+    expect(statSync(deep).mode & 0o777).toBe(0o600);
+    expect((await openWallet(deep, 'correct horse battery')).accounts).toHaveLength(1);
+  });
+});
+
+describe('input errors', () => {
+  it('have their own codes, apart from a wrong passphrase', async () => {
+    await expect(createWallet(file, 'short', 'regtest', 'main', key(11))).rejects.toMatchObject({
+      code: 'WEAK_PASSPHRASE',
+    });
+    await expect(
+      createWallet(file, 'correct horse battery', 'regtest', 'a/b', key(11)),
+    ).rejects.toMatchObject({
+      code: 'BAD_LABEL',
+    });
+    await createWallet(file, 'correct horse battery', 'regtest', 'main', key(11));
+    await expect(addAccount(file, 'correct horse battery', 'main', key(12))).rejects.toMatchObject({
+      code: 'DUPLICATE_LABEL',
+    });
+    await expect(addAccount(file, 'correct horse battery', 'other', key(11))).rejects.toMatchObject({
+      code: 'DUPLICATE_KEY',
+    });
+  });
+});
+
+describe('a symlinked wallet file', () => {
+  it('stays a link when an account is added: the file it points to is rewritten', async () => {
+    mkdirSync(join(dir, 'secure'));
+    const real = join(dir, 'secure', 'wallet.json');
+    await createWallet(real, 'correct horse battery', 'regtest', 'main', key(20));
+    const link = join(dir, 'wallet.json');
+    symlinkSync(real, link);
+    await addAccount(link, 'correct horse battery', 'second', key(21));
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect((await openWallet(real, 'correct horse battery')).accounts.map((a) => a.label)).toEqual([
+      'main',
+      'second',
+    ]);
+    expect(readdirSync(join(dir, 'secure'))).toEqual(['wallet.json']);
   });
 });

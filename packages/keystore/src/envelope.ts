@@ -28,8 +28,11 @@ export interface Envelope {
   readonly ciphertext: string;
 }
 
-/** Why a secret could not be opened. */
-export type KeystoreErrorCode = 'WRONG_PASSPHRASE' | 'CORRUPT' | 'NOT_A_KEYSTORE';
+/**
+ * Why a secret could not be opened or written: `EXISTS` (a file that must be new is there),
+ * `LOCKED` (another process holds the file's lock for too long).
+ */
+export type KeystoreErrorCode = 'WRONG_PASSPHRASE' | 'CORRUPT' | 'NOT_A_KEYSTORE' | 'EXISTS' | 'LOCKED';
 
 export class KeystoreError extends Error {
   constructor(

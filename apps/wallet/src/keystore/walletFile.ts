@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   addressFromPublicKey,
   bytesToHex,
@@ -9,7 +10,17 @@ import {
   publicKeyFromPrivate,
   validatePrivateKey,
 } from '@powcoin/core';
-import { type Envelope, isEnvelope, KeystoreError, open, seal, writeFileAtomic } from '@powcoin/keystore';
+import {
+  createFileAtomic,
+  type Envelope,
+  isEnvelope,
+  KeystoreError,
+  open,
+  seal,
+  withFileLock,
+  writeFileAtomic,
+} from '@powcoin/keystore';
+import { WalletError } from '../walletError.js';
 
 /** One account of a wallet: a label and a key. Only ever in memory once unlocked. */
 export interface Account {
@@ -37,11 +48,18 @@ interface Payload {
 
 const LABEL_RE = /^[\p{L}\p{N} _.-]{1,32}$/u;
 
+/** Checks an account label: `BAD_LABEL` unless 1 to 32 letters, digits, spaces, _ . or -. */
 export function validateLabel(label: string): string {
   if (!LABEL_RE.test(label))
-    throw new KeystoreError('CORRUPT', 'a label is 1 to 32 letters, digits, spaces, _ . or -');
+    throw new WalletError(
+      'BAD_LABEL',
+      `"${label.slice(0, 40)}" is not a label: use 1 to 32 letters, digits, spaces, _ . or -`,
+    );
   return label;
 }
+
+/** The minimum length of a new wallet's passphrase. */
+export const MIN_PASSPHRASE_LENGTH = 8;
 
 function toAccount(network: NetworkName, label: string, privateKey: Uint8Array): Account {
   return {
@@ -104,7 +122,7 @@ export async function openWallet(path: string, passphrase: string): Promise<Wall
   return { network: header.network, accounts };
 }
 
-async function writeWallet(path: string, passphrase: string, wallet: Wallet): Promise<void> {
+async function sealWallet(passphrase: string, wallet: Wallet): Promise<string> {
   const payload: Payload = {
     accounts: wallet.accounts.map((a) => ({ label: a.label, key: bytesToHex(a.privateKey) })),
   };
@@ -112,10 +130,13 @@ async function writeWallet(path: string, passphrase: string, wallet: Wallet): Pr
   const envelope = await seal(plain, passphrase);
   plain.fill(0);
   const file: WalletFile = { kind: 'powcoin-wallet', version: 1, network: wallet.network, envelope };
-  writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`);
+  return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-/** Creates a new wallet file (refusing to replace any existing file) with one account. */
+/**
+ * Creates a new wallet file with one account, and its folder (mode 0700) if missing. It never replaces a file, not even one another
+ * process created a moment ago: `EXISTS` then (the caller may add the account to it instead).
+ */
 export async function createWallet(
   path: string,
   passphrase: string,
@@ -123,19 +144,36 @@ export async function createWallet(
   label: string,
   privateKey: Uint8Array,
 ): Promise<Wallet> {
-  if (existsSync(path)) throw new KeystoreError('CORRUPT', `${path} already exists; it was left untouched`);
-  if (passphrase.length < 8)
-    throw new KeystoreError('WRONG_PASSPHRASE', 'choose a passphrase of at least 8 characters');
+  if (existsSync(path)) throw new KeystoreError('EXISTS', `${path} already exists; it was left untouched`);
+  if (passphrase.length < MIN_PASSPHRASE_LENGTH)
+    throw new WalletError(
+      'WEAK_PASSPHRASE',
+      `choose a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters (got ${passphrase.length})`,
+    );
   const wallet: Wallet = {
     network,
     accounts: [toAccount(network, validateLabel(label), validatePrivateKey(privateKey))],
   };
-  await writeWallet(path, passphrase, wallet);
+  // the default ~/.powcoin may not exist yet on a fresh machine: made private to the user
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  createFileAtomic(path, await sealWallet(passphrase, wallet));
   return wallet;
 }
 
-/** Adds an account (new or imported) and rewrites the file atomically. */
-export async function addAccount(
+/**
+ * Adds an account (new or imported) and rewrites the file atomically. The read, change and write
+ * happen under the file's lock: two processes adding accounts at once both keep theirs.
+ */
+export function addAccount(
+  path: string,
+  passphrase: string,
+  label: string,
+  privateKey: Uint8Array,
+): Promise<Wallet> {
+  return withFileLock(path, () => addAccountLocked(path, passphrase, label, privateKey));
+}
+
+async function addAccountLocked(
   path: string,
   passphrase: string,
   label: string,
@@ -143,11 +181,15 @@ export async function addAccount(
 ): Promise<Wallet> {
   const wallet = await openWallet(path, passphrase);
   if (wallet.accounts.some((a) => a.label === label))
-    throw new KeystoreError('CORRUPT', `an account is already labelled "${label}"`);
+    throw new WalletError(
+      'DUPLICATE_LABEL',
+      `an account is already labelled "${label}": choose another label`,
+    );
   const account = toAccount(wallet.network, validateLabel(label), validatePrivateKey(privateKey));
-  if (wallet.accounts.some((a) => a.address === account.address))
-    throw new KeystoreError('CORRUPT', 'that key is already in the wallet');
+  const existing = wallet.accounts.find((a) => a.address === account.address);
+  if (existing)
+    throw new WalletError('DUPLICATE_KEY', `that key is already in the wallet (account ${existing.label})`);
   const next: Wallet = { network: wallet.network, accounts: [...wallet.accounts, account] };
-  await writeWallet(path, passphrase, next);
+  writeFileAtomic(path, await sealWallet(passphrase, next));
   return next;
 }

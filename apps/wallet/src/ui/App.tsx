@@ -4,20 +4,23 @@ import { KeystoreError } from '@powcoin/keystore';
 import type { AddressInfo } from '@powcoin/node-client';
 import { Box, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { describeHistoryEntry } from '../historyEntry.js';
 import {
   type Account,
   addAccount,
   createWallet,
   openWallet,
+  validateLabel,
   type Wallet,
   walletExists,
 } from '../keystore/walletFile.js';
 import type { NodeApi } from '../nodeApi.js';
+import { WalletError } from '../walletError.js';
 import {
   checkRecipient,
   DEFAULT_FEE,
+  DEFAULT_MAX_FEE,
   type PreparedSend,
-  WalletError,
   WalletService,
 } from '../walletService.js';
 import { TextInput } from './TextInput.js';
@@ -25,8 +28,11 @@ import { TextInput } from './TextInput.js';
 export interface AppProps {
   readonly keystorePath: string;
   readonly node: NodeApi;
-  /** Network of a wallet created here (an existing wallet knows its own). */
-  readonly network: NetworkName;
+  /**
+   * Network of a wallet created here (an existing wallet knows its own); undefined when neither
+   * --network nor the node said: the first run then asks.
+   */
+  readonly network: NetworkName | undefined;
   readonly newKey?: () => Uint8Array;
 }
 
@@ -68,6 +74,7 @@ export function App({ keystorePath, node, network, newKey = freshKey }: AppProps
     <FirstRun
       keystorePath={keystorePath}
       network={network}
+      nodeUrl={node.baseUrl}
       newKey={newKey}
       onOpen={(w, p) => (setPassphrase(p), setWallet(w))}
     />
@@ -113,18 +120,32 @@ function Unlock({
 
 function FirstRun(props: {
   keystorePath: string;
-  network: NetworkName;
+  network: NetworkName | undefined;
+  nodeUrl: string;
   newKey: () => Uint8Array;
   onOpen: (w: Wallet, p: string) => void;
 }) {
-  const [step, setStep] = useState<'choose' | 'key' | 'label' | 'pass1' | 'pass2'>('choose');
+  const { exit } = useApp();
+  const [network, setNetwork] = useState<NetworkName | undefined>(props.network);
+  const [step, setStep] = useState<'network' | 'choose' | 'key' | 'label' | 'pass1' | 'pass2'>(
+    props.network ? 'choose' : 'network',
+  );
+  useInput(
+    (input, k) => {
+      const chosen = input === 'r' ? 'regtest' : input === 'd' ? 'devnet' : undefined;
+      if (chosen) {
+        setNetwork(chosen);
+        setStep('choose');
+      } else if (k.escape || input === 'q') exit();
+    },
+    { isActive: step === 'network' },
+  );
   const [importing, setImporting] = useState(false);
   const [key, setKey] = useState('');
   const [label, setLabel] = useState('main');
   const [pass1, setPass1] = useState('');
   const [pass2, setPass2] = useState('');
   const [error, setError] = useState('');
-  const { exit } = useApp();
   useInput(
     (input, k) => {
       if (input === 'c') setStep('label');
@@ -146,7 +167,7 @@ function FirstRun(props: {
       const w = await createWallet(
         props.keystorePath,
         pass1,
-        props.network,
+        network as NetworkName,
         label.trim() || 'main',
         privateKey,
       );
@@ -158,8 +179,19 @@ function FirstRun(props: {
   };
   return (
     <Box flexDirection="column" padding={1}>
-      <Text bold>powcoin wallet: first run ({props.network})</Text>
+      <Text bold>powcoin wallet: first run ({network ?? 'network unknown'})</Text>
       <Text dimColor>No wallet at {props.keystorePath}</Text>
+      {step === 'network' ? (
+        <>
+          <Text color="yellow">
+            The node at {props.nodeUrl} cannot be reached to learn its network, and no --network was given.
+          </Text>
+          <Text>
+            Press <Text bold>r</Text> for regtest or <Text bold>d</Text> for devnet (the network of the node
+            you will use), or q to quit.
+          </Text>
+        </>
+      ) : null}
       {step === 'choose' ? (
         <Text>
           Press <Text bold>c</Text> to create a new key, or <Text bold>i</Text> to import one.
@@ -190,7 +222,15 @@ function FirstRun(props: {
           <TextInput
             value={label}
             onChange={setLabel}
-            onSubmit={() => (setError(''), setStep('pass1'))}
+            onSubmit={(v) => {
+              try {
+                validateLabel(v.trim() || 'main');
+                setError('');
+                setStep('pass1');
+              } catch (err) {
+                setError((err as Error).message);
+              }
+            }}
             maxLength={32}
           />
         </Box>
@@ -215,7 +255,15 @@ function FirstRun(props: {
         </Box>
       ) : null}
       {error ? <Text color="red">{error}</Text> : null}
-      <HelpBar keys={step === 'choose' ? 'c create · i import · q quit' : 'Enter next'} />
+      <HelpBar
+        keys={
+          step === 'network'
+            ? 'r regtest · d devnet · q quit'
+            : step === 'choose'
+              ? 'c create · i import · q quit'
+              : 'Enter next'
+        }
+      />
     </Box>
   );
 }
@@ -251,33 +299,45 @@ function Main(props: {
   const account = wallet.accounts[accountIndex] as Account;
   const { exit } = useApp();
 
+  // answers can arrive out of order (a page flipped while the last one loads): only the newest counts
+  const lastRequest = useRef(0);
   const refresh = useCallback(async () => {
+    const request = ++lastRequest.current;
     try {
       const { height } = await service.current.checkNetwork();
       const next = await service.current.info(account, PAGE, offset);
+      if (request !== lastRequest.current) return;
       setInfo(next);
       setNodeState({ up: true, height, message: undefined });
     } catch (err) {
+      if (request !== lastRequest.current) return;
       const message = err instanceof WalletError ? err.message : (err as Error).message;
       setNodeState((s) => ({ up: false, height: s.height, message }));
     }
     setTick((t) => t + 1);
   }, [account, offset]);
+  // the subscription and the timer live as long as the node client; they call the latest refresh
+  const latestRefresh = useRef(refresh);
+  latestRefresh.current = refresh;
 
   useEffect(() => {
     void refresh();
-    const onChange = () => void refresh();
+  }, [refresh]);
+
+  useEffect(() => {
+    const onChange = () => void latestRefresh.current();
     node.on('tip', onChange);
     node.on('tx', onChange);
     node.subscribe();
     // the node going down is a banner and a retry: poll while the WebSocket cannot tell us
-    const timer = setInterval(() => void refresh(), 2000);
+    const timer = setInterval(onChange, 2000);
     return () => {
       clearInterval(timer);
       node.off('tip', onChange);
       node.off('tx', onChange);
+      node.unsubscribe();
     };
-  }, [node, refresh]);
+  }, [node]);
 
   useInput(
     (input, key) => {
@@ -389,6 +449,26 @@ function Receive({ account }: { account: Account }) {
   );
 }
 
+/** The width of a screen's content: 80 columns less the padding. */
+const CONTENT_WIDTH = 78;
+
+/** Shortens text to `width` with … in the middle (both ends of an address stay recognisable). */
+function fitMiddle(text: string, width: number): string {
+  if (text.length <= width) return text.padEnd(width);
+  const head = Math.ceil((width - 1) / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (width - 1 - head))}`;
+}
+
+/**
+ * One history row on one line of the content width: amount, fee and confirmations keep their full
+ * digits (the longest amount, -20999999.99999999, fits) and the counterparty gets what is left.
+ */
+function historyLine(dir: string, other: string, amount: string, fee: string, conf: string): string {
+  const right = `${amount.padStart(18)} ${fee.padStart(10)} ${conf.padStart(6)}`;
+  const room = Math.max(8, CONTENT_WIDTH - 8 - right.length);
+  return `${dir.padEnd(6)} ${fitMiddle(other, room)} ${right}`;
+}
+
 function History(props: {
   account: Account;
   info: AddressInfo | undefined;
@@ -401,42 +481,21 @@ function History(props: {
     if (input === 'p' && offset > 0) props.setOffset(Math.max(0, offset - PAGE));
   });
   if (!info) return <Text dimColor>loading…</Text>;
-  const rows = info.history.map((h) => {
-    const tx = h.tx;
-    if (tx.kind === 'coinbase') {
-      const amount = tx.outputs
-        .filter((o) => o.address === account.address)
-        .reduce((s, o) => s + BigInt(o.amount), 0n);
-      return {
-        key: tx.txid,
-        dir: 'mined',
-        other: 'coinbase',
-        amount: `+${formatCoins(amount)}`,
-        fee: '',
-        conf: h.confirmations,
-      };
-    }
-    const out = tx.from === account.address;
-    const self = out && tx.to === account.address;
-    return {
-      key: tx.txid,
-      dir: self ? 'self' : out ? 'out' : 'in',
-      other: out ? tx.to : tx.from,
-      amount: `${out && !self ? '-' : '+'}${formatCoins(BigInt(tx.amount))}`,
-      fee: out ? formatCoins(BigInt(tx.fee)) : '',
-      conf: h.confirmations,
-    };
-  });
+  const rows = info.history.map((h) => describeHistoryEntry(account.address, h));
   return (
     <Box flexDirection="column">
       <Text bold>History (newest first) · page {offset / PAGE + 1}</Text>
-      <Text dimColor>{'dir    counterparty                         amount          fee        conf'}</Text>
+      <Text dimColor>{historyLine('dir', 'counterparty', 'amount', 'fee', 'conf')}</Text>
       {rows.length === 0 ? <Text dimColor>no transactions yet</Text> : null}
       {rows.map((r) => (
-        <Text key={r.key}>
-          {r.dir.padEnd(7)}
-          {r.other.slice(0, 36).padEnd(37)}
-          {r.amount.padStart(15)} {r.fee.padStart(10)} {String(r.conf).padStart(6)}
+        <Text key={r.txid} wrap="truncate">
+          {historyLine(
+            r.direction,
+            r.counterparty ?? 'coinbase',
+            r.amountText,
+            r.fee === undefined ? '' : formatCoins(r.fee),
+            String(r.confirmations),
+          )}
         </Text>
       ))}
       <Text dimColor>n next page · p previous page</Text>
@@ -459,7 +518,12 @@ function Send(props: {
   const [error, setError] = useState('');
   const [prepared, setPrepared] = useState<PreparedSend | undefined>();
   const [txStatus, setTxStatus] = useState('');
+  // a second y can arrive before React has drawn the 'sending' step: this ref, not the step, says
+  // whether the transaction is already on its way
+  const submitting = useRef(false);
+  const [unknownOutcome, setUnknownOutcome] = useState(false);
   const editing = step === 'to' || step === 'amount' || step === 'fee';
+  const highFee = prepared !== undefined && prepared.fee > DEFAULT_MAX_FEE;
   useEffect(() => props.setEditing(editing), [editing, props.setEditing]);
   useEffect(() => () => props.setEditing(false), [props.setEditing]);
 
@@ -473,7 +537,7 @@ function Send(props: {
             ? `confirmed (${s.confirmations ?? 1} confirmation${s.confirmations === 1 ? '' : 's'}, block ${s.height})`
             : s.status === 'pending'
               ? 'pending: waiting for a block'
-              : 'unknown to the node',
+              : 'the node does not have it (not accepted, or dropped)',
         ),
       () => setTxStatus('node unreachable: status unknown'),
     );
@@ -492,14 +556,34 @@ function Send(props: {
   };
   useInput(
     (input, key) => {
-      if (step === 'confirm' && (input === 'y' || key.return) && prepared) {
+      // a fee above the limit is sent only on a capital Y, never on y or Enter
+      const confirmed = highFee ? input === 'Y' : input === 'y' || key.return;
+      if (step === 'confirm' && confirmed && prepared) {
+        if (submitting.current) return;
+        submitting.current = true;
         setStep('sending');
         service.send(prepared).then(
-          () => (setStep('sent'), setTxStatus('sent: pending')),
-          (err: Error) => (setError(err.message), setStep('amount')),
+          () => {
+            setUnknownOutcome(false);
+            setStep('sent');
+            setTxStatus('sent: pending');
+          },
+          (err: Error) => {
+            if (err instanceof WalletError && err.code === 'SUBMIT_UNKNOWN') {
+              // it may be on the node: follow its status and keep it from being sent again
+              setUnknownOutcome(true);
+              setStep('sent');
+              setTxStatus('no answer yet');
+              return;
+            }
+            submitting.current = false;
+            setError(err.message);
+            setStep('amount');
+          },
         );
       } else if (step === 'confirm' && (input === 'n' || key.escape)) setStep('amount');
       else if (step === 'sent' && input === 'x') {
+        submitting.current = false;
         setTo('');
         setAmount('');
         setPrepared(undefined);
@@ -562,13 +646,32 @@ function Send(props: {
           <Text>
             Fee {formatCoins(prepared.fee)} · Total <Text bold>{formatCoins(prepared.total)}</Text>
           </Text>
-          <Text>Press y to send, n to change.</Text>
+          {highFee ? (
+            <>
+              <Text color="red" bold>
+                The fee is more than {formatCoins(DEFAULT_MAX_FEE)} coin: is it a typo?
+              </Text>
+              <Text>Press Y (capital) to pay this fee anyway, n to change it.</Text>
+            </>
+          ) : (
+            <Text>Press y to send, n to change.</Text>
+          )}
         </Box>
       ) : null}
       {step === 'sending' ? <Text>sending…</Text> : null}
       {step === 'sent' && prepared ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text color="green">Sent. txid {prepared.txid}</Text>
+          {unknownOutcome ? (
+            <>
+              <Text color="yellow">Submitted, outcome unknown: the node did not answer.</Text>
+              <Text color="yellow">txid {prepared.txid}</Text>
+              <Text dimColor>
+                Do not send it again until the status below says the node does not have it.
+              </Text>
+            </>
+          ) : (
+            <Text color="green">Sent. txid {prepared.txid}</Text>
+          )}
           <Text>Status: {txStatus}</Text>
           <Text dimColor>x new send</Text>
         </Box>
@@ -578,6 +681,9 @@ function Send(props: {
   );
 }
 
+/** Accounts listed at once: with the title, the "more" lines and the prompt, 15 of the 17 content rows. */
+const ACCOUNT_ROWS = 10;
+
 function Accounts(props: {
   wallet: Wallet;
   index: number;
@@ -586,6 +692,9 @@ function Accounts(props: {
   add: (label: string) => Promise<void>;
 }) {
   const [cursor, setCursor] = useState(props.index);
+  const accounts = props.wallet.accounts;
+  // a window of the list around the cursor, so that any number of accounts fits 80×24
+  const first = Math.max(0, Math.min(cursor - Math.floor(ACCOUNT_ROWS / 2), accounts.length - ACCOUNT_ROWS));
   const [adding, setAdding] = useState(false);
   const [label, setLabel] = useState('');
   const [error, setError] = useState('');
@@ -602,13 +711,17 @@ function Accounts(props: {
   );
   return (
     <Box flexDirection="column">
-      <Text bold>Accounts</Text>
-      {props.wallet.accounts.map((a, i) => (
-        <Text key={a.address} inverse={i === cursor}>
-          {i === props.index ? '● ' : '  '}
-          {a.label.padEnd(16)} {a.address}
+      <Text bold>Accounts ({accounts.length})</Text>
+      {first > 0 ? <Text dimColor>↑ {first} more</Text> : null}
+      {accounts.slice(first, first + ACCOUNT_ROWS).map((a, i) => (
+        <Text key={a.address} inverse={first + i === cursor} wrap="truncate">
+          {first + i === props.index ? '● ' : '  '}
+          {a.label.padEnd(32)} {a.address}
         </Text>
       ))}
+      {first + ACCOUNT_ROWS < accounts.length ? (
+        <Text dimColor>↓ {accounts.length - first - ACCOUNT_ROWS} more</Text>
+      ) : null}
       {adding ? (
         <Box>
           <Text>New account label: </Text>
