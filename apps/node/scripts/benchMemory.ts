@@ -15,7 +15,13 @@ import { Chain } from '../src/chain/chain.js';
 import { ChainStore } from '../src/store/chainStore.js';
 import { buildBlock, testKey } from '../test/helpers/blocks.js';
 
-const total = Number(process.argv[2] ?? 5000);
+// pnpm passes a literal `--` through to the script: skip it
+const arg = process.argv.slice(2).find((a) => a !== '--');
+const total = Number(arg ?? 5000);
+if (!Number.isInteger(total) || total < 1) {
+  console.error(`usage: bench:memory [-- BLOCKS]  (BLOCKS a whole number, got "${arg}")`);
+  process.exit(2);
+}
 const params = REGTEST;
 const dir = mkdtempSync(join(tmpdir(), 'powcoin-bench-'));
 const store = new ChainStore(join(dir, 'chain.sqlite'));
