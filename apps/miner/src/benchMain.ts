@@ -5,6 +5,8 @@
 import { parseArgs } from 'node:util';
 import { runBench } from './bench.js';
 
+// `pnpm --filter miner run bench -- --flag` hands the program a literal `--` first
+if (process.argv[2] === '--') process.argv.splice(2, 1);
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string' },

@@ -69,6 +69,8 @@ program
   });
 
 try {
+  // `pnpm --filter … start -- --flag` hands the program a literal `--` first: it is not an argument
+  if (process.argv[2] === '--') process.argv.splice(2, 1);
   await program.parseAsync();
 } catch (err) {
   exitWith(err);

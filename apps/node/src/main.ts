@@ -18,6 +18,9 @@ function integer(value: string): number {
   return Number(value);
 }
 
+// `pnpm --filter … start -- --flag` hands the program a literal `--` first: it is not an argument
+if (process.argv[2] === '--') process.argv.splice(2, 1);
+
 const program = new Command()
   .name('node')
   .description('powcoin full node: HTTP API and block store')

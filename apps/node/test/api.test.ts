@@ -196,5 +196,14 @@ describe('HTTP API', () => {
     } finally {
       await limited.stop();
     }
+    // clients on the node's own machine (a pool, a wallet) are not limited by default
+    const local = await startTestNode(params, { requestsPerMinute: 5, limitLoopback: false });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push((await local.call('GET', '/status')).status);
+      expect(statuses).toEqual(Array(8).fill(200));
+    } finally {
+      await local.stop();
+    }
   });
 });

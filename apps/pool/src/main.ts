@@ -12,6 +12,9 @@ import { createDashboardApp } from './dashboard/app.js';
 import { Pool } from './pool.js';
 import { loadOrCreatePoolKey } from './poolKey.js';
 
+// `pnpm --filter … start -- --flag` hands the program a literal `--` first: it is not an argument
+if (process.argv[2] === '--') process.argv.splice(2, 1);
+
 const program = new Command()
   .name('pool')
   .description('powcoin mining pool: Stratum v1, share accounting, payouts')

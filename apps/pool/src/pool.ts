@@ -40,6 +40,12 @@ export class Pool implements ShareSink {
   private stratumPort = 0;
   private lastTip = -1;
   private booksAt = 0;
+  /**
+   * Parent of the last block candidate sent to the node. A second block-level share on that parent
+   * is a sibling that can only lose the race: it is credited as a share, not sent as a block
+   * (while devnet's difficulty is still far too low, miners find dozens per job).
+   */
+  private candidateParent = '';
 
   constructor(
     readonly config: PoolConfig,
@@ -171,6 +177,7 @@ export class Pool implements ShareSink {
   /** Durable before the miner hears `true`; a block goes to the node at once. */
   accept(share: AcceptedShare): void {
     const { job } = share;
+    const isCandidate = share.isBlock && job.prevHashHex !== this.candidateParent;
     this.store.transaction(() => {
       this.store.putShare({
         round: this.store.currentRound(),
@@ -181,7 +188,7 @@ export class Pool implements ShareSink {
         hash: share.hash,
         createdMs: this.clock(),
       });
-      if (share.isBlock)
+      if (isCandidate)
         this.accounting.recordCandidate(
           share.hash,
           job.height,
@@ -191,7 +198,10 @@ export class Pool implements ShareSink {
           this.clock(),
         );
     });
-    if (share.isBlock) void this.submitBlock(share);
+    if (isCandidate) {
+      this.candidateParent = job.prevHashHex;
+      void this.submitBlock(share);
+    }
   }
 
   private async submitBlock(share: AcceptedShare): Promise<void> {

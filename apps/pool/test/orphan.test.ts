@@ -64,7 +64,7 @@ describe('blocks and payouts that a reorg takes away', () => {
   }
 
   it('voids the credits of a block orphaned before maturity', async () => {
-    const { harness, c, statusOf, poolBlock } = await miningPool();
+    const { harness, c, statusOf, settled, poolBlock } = await miningPool();
     try {
       const genesis = await blockAt(0);
       const found = await poolBlock();
@@ -74,8 +74,8 @@ describe('blocks and payouts that a reorg takes away', () => {
       await waitFor('the orphaning', () => statusOf(found.hash) === 'orphaned');
       expect(harness.pool.store.blockCounts()).toMatchObject({ orphaned: 1, pending: 0, matured: 0 });
       // and it stays out of balances as the rival chain grows past maturity
-      await extend(rival, params.coinbaseMaturity + 1);
-      await new Promise((r) => setTimeout(r, 300));
+      const last = await extend(rival, params.coinbaseMaturity + 1);
+      await settled(last.height);
       expect(statusOf(found.hash)).toBe('orphaned');
       expect(harness.pool.store.getBalance(A)).toBe(0n);
     } finally {
@@ -85,7 +85,7 @@ describe('blocks and payouts that a reorg takes away', () => {
   });
 
   it('reverses the credits of a matured block when a deeper reorg takes it away, once', async () => {
-    const { harness, c, statusOf, poolBlock, creditOf } = await miningPool();
+    const { harness, c, statusOf, settled, poolBlock, creditOf } = await miningPool();
     try {
       const base = await tip();
       const found = await poolBlock();
@@ -100,8 +100,8 @@ describe('blocks and payouts that a reorg takes away', () => {
       await waitFor('the orphaning', () => statusOf(found.hash) === 'orphaned');
       expect(harness.pool.store.getBalance(A)).toBe(0n);
       // later rounds on the new chain leave it reversed exactly once
-      await extend(alt, 1);
-      await new Promise((r) => setTimeout(r, 300));
+      const later = await extend(alt, 1);
+      await settled(later.height);
       expect(statusOf(found.hash)).toBe('orphaned');
       expect(harness.pool.store.getBalance(A)).toBe(0n);
     } finally {

@@ -170,6 +170,8 @@ program.action(async () => {
 });
 
 try {
+  // `pnpm --filter … start -- --flag` hands the program a literal `--` first: it is not an argument
+  if (process.argv[2] === '--') process.argv.splice(2, 1);
   await program.parseAsync();
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : EXIT.USAGE);

@@ -232,15 +232,22 @@ export class NodeClient extends EventEmitter<NodeClientEvents> {
   }
 
   /** A transaction's state, or `unknown` when the node has never heard of it (404). */
-  async txStatus(
-    txid: string,
-  ): Promise<{ status: 'pending' | 'confirmed' | 'unknown'; height?: number; confirmations?: number }> {
+  async txStatus(txid: string): Promise<{
+    status: 'pending' | 'confirmed' | 'unknown';
+    height?: number;
+    blockHash?: string;
+    confirmations?: number;
+  }> {
     try {
       const { json, what } = await this.request('GET', `/tx/${txid}`);
       return parseAnswer(
         z.object({
           status: z.enum(['pending', 'confirmed']),
           height: z.number().int().optional(),
+          blockHash: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/)
+            .optional(),
           confirmations: z.number().int().optional(),
         }),
         json,

@@ -8,10 +8,16 @@ export interface SqliteFileOptions {
   /** Who reads the file, for the error message ("node", "pool"). */
   readonly owner: string;
   /**
-   * SQL that takes a file from version N to N + 1, by N. A file of an older version is brought up
-   * to date on open, all steps in the same transaction as the rest of the opening.
+   * The step that takes a file from version N to N + 1, by N: SQL, or a function given the
+   * database. A file of an older version is brought up to date on open, all steps in the same
+   * transaction as the rest of the opening (a step that fails leaves the file as it was).
    */
-  readonly migrations?: Readonly<Record<number, string>>;
+  readonly migrations?: Readonly<Record<number, string | ((db: Database.Database) => void)>>;
+  /**
+   * The version of a file that has the owner's tables but no recorded version (written before
+   * versions were recorded). Without it, such a file is refused rather than taken as new.
+   */
+  readonly unversioned?: number;
 }
 
 /**
@@ -35,7 +41,20 @@ export class SqliteFile {
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       );
       const stored = this.getMeta('schema_version');
-      const version = stored === undefined ? undefined : Number(stored);
+      const hasTables =
+        this.db
+          .prepare<[], { n: number }>(
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name <> 'meta'",
+          )
+          .get()?.n !== 0;
+      let version = stored === undefined ? undefined : Number(stored);
+      if (version === undefined && hasTables) {
+        if (options.unversioned === undefined)
+          throw new Error(
+            `${file} holds tables but no schema version; this ${options.owner} cannot tell its layout`,
+          );
+        version = options.unversioned;
+      }
       const refuse = () =>
         new Error(
           `${file} holds schema version ${stored}; this ${options.owner} reads version ${options.schemaVersion}`,
@@ -47,8 +66,11 @@ export class SqliteFile {
       }
       this.db.transaction(() => {
         if (version !== undefined)
-          for (let v = version; v < options.schemaVersion; v++)
-            this.db.exec(options.migrations?.[v] as string);
+          for (let v = version; v < options.schemaVersion; v++) {
+            const step = options.migrations?.[v];
+            if (typeof step === 'function') step(this.db);
+            else this.db.exec(step as string);
+          }
         this.db.exec(options.schemaSql);
         if (version !== options.schemaVersion) this.setMeta('schema_version', String(options.schemaVersion));
       })();

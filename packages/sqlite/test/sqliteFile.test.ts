@@ -100,6 +100,45 @@ describe('SqliteFile', () => {
     ).toThrow(/holds schema version 1; this test reads version 3/);
   });
 
+  it('takes a file with tables but no recorded version as `unversioned`, or refuses it', () => {
+    const file = join(dir, 'u.sqlite');
+    const raw = new Items(file, 1);
+    raw.add('before versions');
+    raw.close();
+    // simulate a file from before versions were recorded
+    const strip = new (class extends SqliteFile {
+      constructor() {
+        super(file, { schemaSql: schema, schemaVersion: 1, owner: 'test' });
+        this.db.prepare("DELETE FROM meta WHERE key = 'schema_version'").run();
+      }
+    })();
+    strip.close();
+    expect(() => new SqliteFile(file, { schemaSql: schema, schemaVersion: 2, owner: 'test' })).toThrow(
+      /holds tables but no schema version/,
+    );
+    const migrated = new SqliteFile(file, {
+      schemaSql: schema,
+      schemaVersion: 2,
+      owner: 'test',
+      unversioned: 1,
+      migrations: { 1: (db) => db.exec('ALTER TABLE items ADD COLUMN note TEXT') },
+    });
+    expect(migrated.getMeta('schema_version')).toBe('2');
+    migrated.close();
+    const reread = new Items(file, 2);
+    expect(reread.names()).toEqual(['before versions']);
+    reread.close();
+    // an empty file is simply new, whatever `unversioned` says
+    const fresh = new SqliteFile(join(dir, 'new.sqlite'), {
+      schemaSql: schema,
+      schemaVersion: 2,
+      owner: 'test',
+      unversioned: 1,
+    });
+    expect(fresh.getMeta('schema_version')).toBe('2');
+    fresh.close();
+  });
+
   it('commits a transaction whole or not at all', () => {
     const items = new Items(join(dir, 'c.sqlite'));
     items.transaction(() => {

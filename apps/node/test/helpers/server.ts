@@ -58,6 +58,8 @@ export async function startTestNode(
     clock?: () => number;
     port?: number;
     requestsPerMinute?: number;
+    /** Limit loopback clients too (the default when `requestsPerMinute` is given). */
+    limitLoopback?: boolean;
   } = {},
 ): Promise<TestNode> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'powcoin-node-'));
@@ -69,7 +71,10 @@ export async function startTestNode(
     reconnectMaxMs: 1000,
     ...options.p2p,
   });
-  const app = createApiApp(service, p2p, { requestsPerMinute: options.requestsPerMinute ?? 100_000 });
+  const app = createApiApp(service, p2p, {
+    requestsPerMinute: options.requestsPerMinute ?? 100_000,
+    limitLoopback: options.limitLoopback ?? options.requestsPerMinute !== undefined,
+  });
   const server: Server = app.listen(options.port ?? 0, '127.0.0.1');
   const push = createPushServer(service, { ...DEFAULT_PUSH_LIMITS, ...options.push });
   await new Promise((resolve) => server.once('listening', resolve));

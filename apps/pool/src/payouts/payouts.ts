@@ -44,19 +44,32 @@ export class Payouts {
   }
 
   /**
-   * Brings recorded payouts in line with the node, in nonce order: confirmed (at which height),
+   * Brings recorded payouts in line with the node, in nonce order: confirmed (in which block),
    * pending, or unknown to the node. An unknown one (never sent, dropped, or taken off the chain by
    * a reorg) goes back to `signed` and is sent again, the same bytes; while any payout is `signed`,
-   * no new one is made, so nonces never leave a gap. Confirmed payouts are watched until they are
-   * ten maturities deep.
+   * no new one is made, so nonces never leave a gap. Confirmed payouts are watched for ten
+   * maturities: one ranged read of the active chain shows which still have their block there, and
+   * only the others cost a request.
    */
   async reconcile(tipHeight: number): Promise<void> {
     const horizon = tipHeight - 10 * this.params.coinbaseMaturity;
-    for (const p of this.store.payoutsToWatch(horizon)) {
+    const watched = this.store.payoutsToWatch(horizon);
+    const settled = watched.filter((p) => p.status === 'confirmed' && p.confirmedHeight != null);
+    let main = new Map<number, string>();
+    if (settled.length > 0) {
+      const low = Math.min(...settled.map((p) => p.confirmedHeight as number));
+      main = await this.node.mainChainHashes(low, tipHeight - low + 1);
+    }
+    for (const p of watched) {
+      const inPlace =
+        p.status === 'confirmed' &&
+        p.confirmedHeight != null &&
+        main.get(p.confirmedHeight) === p.confirmedBlock;
+      if (inPlace) continue;
       const state = await this.node.txStatus(p.txid);
       if (state.status === 'confirmed') {
-        if (p.status !== 'confirmed' || p.confirmedHeight !== state.height)
-          this.store.setPayoutStatus(p.txid, 'confirmed', state.height);
+        if (p.status !== 'confirmed' || p.confirmedBlock !== state.blockHash)
+          this.store.setPayoutStatus(p.txid, 'confirmed', { height: state.height, hash: state.blockHash });
       } else if (state.status === 'pending') {
         if (p.status !== 'sent') this.store.setPayoutStatus(p.txid, 'sent');
       } else {

@@ -1,5 +1,5 @@
 import { SqliteFile } from '@powcoin/sqlite';
-import { POOL_MIGRATIONS, POOL_SCHEMA_SQL, POOL_SCHEMA_VERSION } from './schema.js';
+import { POOL_MIGRATIONS, POOL_SCHEMA_SQL, POOL_SCHEMA_VERSION, POOL_UNVERSIONED } from './schema.js';
 
 export type BlockStatus = 'submitted' | 'pending' | 'matured' | 'orphaned' | 'rejected';
 export type PayoutStatus = 'signed' | 'sent' | 'confirmed';
@@ -37,6 +37,8 @@ export interface PayoutRow {
   readonly createdMs: number;
   /** Height of the block holding it, while confirmed. */
   readonly confirmedHeight?: number | null;
+  /** Hash of the block holding it, while confirmed. */
+  readonly confirmedBlock?: string | null;
 }
 
 interface RawBlock {
@@ -60,6 +62,7 @@ interface RawPayout {
   tip_height: number;
   created_ms: number;
   confirmed_height: number | null;
+  confirmed_block: string | null;
 }
 
 const blockFromRaw = (r: RawBlock): BlockRow => ({
@@ -83,6 +86,7 @@ const payoutFromRaw = (r: RawPayout): PayoutRow => ({
   tipHeight: r.tip_height,
   createdMs: r.created_ms,
   confirmedHeight: r.confirmed_height,
+  confirmedBlock: r.confirmed_block,
 });
 
 /**
@@ -98,6 +102,7 @@ export class PoolStore extends SqliteFile {
       schemaVersion: POOL_SCHEMA_VERSION,
       owner: 'pool',
       migrations: POOL_MIGRATIONS,
+      unversioned: POOL_UNVERSIONED,
     });
     const db = this.db;
     this.stmt = {
@@ -145,7 +150,9 @@ export class PoolStore extends SqliteFile {
       putPayout: db.prepare(
         'INSERT INTO payouts (txid, address, amount, fee, nonce, hex, status, tip_height, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      setPayoutStatus: db.prepare('UPDATE payouts SET status = ?, confirmed_height = ? WHERE txid = ?'),
+      setPayoutStatus: db.prepare(
+        'UPDATE payouts SET status = ?, confirmed_height = ?, confirmed_block = ? WHERE txid = ?',
+      ),
       payoutsToWatch: db.prepare<[number], RawPayout>(
         "SELECT * FROM payouts WHERE status IN ('signed', 'sent') OR (status = 'confirmed' AND (confirmed_height IS NULL OR confirmed_height >= ?)) ORDER BY nonce",
       ),
@@ -295,9 +302,10 @@ export class PoolStore extends SqliteFile {
     );
   }
 
-  /** A payout's state; `confirmedHeight` is the height of the block holding it (confirmed only). */
-  setPayoutStatus(txid: string, status: PayoutStatus, confirmedHeight?: number): void {
-    this.stmt.setPayoutStatus.run(status, status === 'confirmed' ? (confirmedHeight ?? null) : null, txid);
+  /** A payout's state; `block` is where it is confirmed (status confirmed only). */
+  setPayoutStatus(txid: string, status: PayoutStatus, block?: { height?: number; hash?: string }): void {
+    const confirmed = status === 'confirmed' ? block : undefined;
+    this.stmt.setPayoutStatus.run(status, confirmed?.height ?? null, confirmed?.hash ?? null, txid);
   }
 
   /** Payouts not yet settled: signed or sent, or confirmed at `fromHeight` or above. By nonce. */

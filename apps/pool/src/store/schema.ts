@@ -1,15 +1,34 @@
+import type Database from 'better-sqlite3';
+
 /**
  * The pool's SQLite schema. Amounts and share weights are decimal TEXT (bigint), never REAL.
  * A share's weight is its difficulty in units of 2^-32 (difficulty 1 = 4294967296), an exact integer.
  */
-export const POOL_SCHEMA_VERSION = 2;
+export const POOL_SCHEMA_VERSION = 3;
 
-/** Steps from each older layout (see `SqliteFile`). */
-export const POOL_MIGRATIONS: Readonly<Record<number, string>> = {
-  // 1 -> 2: a confirmed payout remembers its block height, to be watched for reorgs from there
-  1: 'ALTER TABLE payouts ADD COLUMN confirmed_height INTEGER',
+/** Files written before the pool recorded a version have the layout of version 1. */
+export const POOL_UNVERSIONED = 1;
+
+/** A confirmed payout remembers the block holding it, to be checked against the chain. */
+function addConfirmedBlock(db: Database.Database): void {
+  const columns = new Set(
+    db
+      .prepare<[], { name: string }>('PRAGMA table_info(payouts)')
+      .all()
+      .map((c) => c.name),
+  );
+  if (!columns.has('confirmed_height')) db.exec('ALTER TABLE payouts ADD COLUMN confirmed_height INTEGER');
+  if (!columns.has('confirmed_block')) db.exec('ALTER TABLE payouts ADD COLUMN confirmed_block TEXT');
+}
+
+/**
+ * Steps from each older layout (see `SqliteFile`). Version 2 (a development layout) had only
+ * confirmed_height; both steps add whatever of the two columns is missing.
+ */
+export const POOL_MIGRATIONS: Readonly<Record<number, (db: Database.Database) => void>> = {
+  1: addConfirmedBlock,
+  2: addConfirmedBlock,
 };
-
 export const POOL_SCHEMA_SQL = `
 -- Every accepted share, written before the miner hears "true".
 CREATE TABLE IF NOT EXISTS shares (
@@ -62,7 +81,8 @@ CREATE TABLE IF NOT EXISTS payouts (
   status TEXT NOT NULL,
   tip_height INTEGER NOT NULL,
   created_ms INTEGER NOT NULL,
-  -- the height of the block holding it while status = 'confirmed', else NULL
-  confirmed_height INTEGER
+  -- the block holding it (height, hash) while status = 'confirmed', else NULL
+  confirmed_height INTEGER,
+  confirmed_block TEXT
 ) STRICT;
 `;
