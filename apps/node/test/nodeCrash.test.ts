@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Block, bytesToHex, encodeBlock, REGTEST } from '@powcoin/core';
+import { type Block, bytesToHex, decodeTx, encodeBlock, hexToBytes, hexToHash, REGTEST } from '@powcoin/core';
 import { waitFor } from '@powcoin/testkit';
 import { Chain } from '../src/chain/chain.js';
 import { ChainStore } from '../src/store/chainStore.js';
@@ -53,10 +53,28 @@ describe('kill -9 of the node process while blocks arrive over HTTP', () => {
           if (!parent) {
             const status = (await (await fetch(`${base}/status`)).json()) as { height: number };
             height = status.height;
-            // the tip block itself, read from the store the node is writing (WAL allows a reader)
-            const store = new ChainStore(join(dir, 'chain.sqlite'));
-            parent = new Chain(store, REGTEST).getBlockAt(height);
-            store.close();
+            // the tip block itself, rebuilt from the node's answer (the running node holds its
+            // store's lock, so the test cannot open it until the process is gone)
+            const b = (await (await fetch(`${base}/blocks/${height}`)).json()) as {
+              version: number;
+              prevHash: string;
+              merkleRoot: string;
+              time: number;
+              bits: string;
+              nonce: number;
+              txs: Array<{ hex: string }>;
+            };
+            parent = {
+              header: {
+                version: b.version,
+                prevHash: hexToHash(b.prevHash),
+                merkleRoot: hexToHash(b.merkleRoot),
+                time: b.time,
+                bits: Number.parseInt(b.bits, 16),
+                nonce: b.nonce,
+              },
+              txs: b.txs.map((tx) => decodeTx(hexToBytes(tx.hex))),
+            };
           }
           const block = buildBlock(REGTEST, parent as Block, height + 1, { salt: kill });
           const res = await fetch(`${base}/blocks`, {

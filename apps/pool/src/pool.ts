@@ -219,6 +219,8 @@ export class Pool implements ShareSink {
       await this.node.submitBlock(hex);
       this.accounting.finalize(share.hash);
     } catch (err) {
+      // not taken (refused, or the node is away): the next block on this parent must be sent
+      if (this.candidateParent === job.prevHashHex) this.candidateParent = '';
       if (err instanceof NodeRefusal) this.accounting.reject(share.hash, `${err.code}: ${err.message}`);
       else
         this.logger.warn(

@@ -22,8 +22,9 @@ export interface SqliteFileOptions {
 
 /**
  * A SQLite file holding a server's durable state, as the node and the pool keep theirs: WAL with
- * synchronous=FULL, so a committed transaction survives `kill -9` and power loss; a `meta`
- * key-value table; and a schema version written on creation and checked on every open.
+ * synchronous=FULL, so a committed transaction survives `kill -9` and power loss; an exclusive
+ * lock held while open (one process per file); a `meta` key-value table; and a schema version
+ * written on creation and checked on every open.
  */
 export class SqliteFile {
   protected readonly db: Database.Database;
@@ -31,8 +32,18 @@ export class SqliteFile {
   private readonly metaSet: Database.Statement<[string, string]>;
 
   constructor(file: string, options: SqliteFileOptions) {
-    this.db = new Database(file);
+    this.db = new Database(file, { timeout: 1000 });
     try {
+      // one process per file: the lock is taken now and held until close (or the process dies), so
+      // a second node or pool started on the same data dir stops at once instead of sharing books
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      try {
+        this.db.exec('BEGIN EXCLUSIVE; COMMIT;');
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_BUSY')
+          throw new Error(`${file} is in use by another ${options.owner} process (one per data dir)`);
+        throw err;
+      }
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT');

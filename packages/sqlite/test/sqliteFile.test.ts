@@ -139,6 +139,30 @@ describe('SqliteFile', () => {
     fresh.close();
   });
 
+  it('is held by one process at a time, and free again once that process is gone', () => {
+    const file = join(dir, 'l.sqlite');
+    new Items(file).close();
+    const holder = `
+      import { SqliteFile } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)};
+      new SqliteFile(${JSON.stringify(file)}, { schemaSql: ${JSON.stringify(schema)}, schemaVersion: 1, owner: 'child' });
+      try {
+        new SqliteFile(${JSON.stringify(file)}, { schemaSql: ${JSON.stringify(schema)}, schemaVersion: 1, owner: 'child' });
+        console.log('second open: allowed');
+      } catch (err) {
+        console.log('second open: ' + err.message);
+      }
+      process.kill(process.pid, 'SIGKILL');
+    `;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', holder], {
+      encoding: 'utf8',
+    });
+    expect(child.stdout).toContain('is in use by another child process (one per data dir)');
+    // the killed holder's lock went with it
+    const reopened = new Items(file);
+    expect(reopened.getMeta('schema_version')).toBe('1');
+    reopened.close();
+  });
+
   it('commits a transaction whole or not at all', () => {
     const items = new Items(join(dir, 'c.sqlite'));
     items.transaction(() => {

@@ -9,8 +9,10 @@ import type { Template } from '@powcoin/node-client';
  */
 export async function startFakeNode(
   template: Template,
-): Promise<{ url: string; blocks: string[]; stop(): Promise<void> }> {
+  options: { refuseBlocks?: number } = {},
+): Promise<{ url: string; blocks: string[]; refused: string[]; stop(): Promise<void> }> {
   const blocks: string[] = [];
+  const refused: string[] = [];
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const send = (status: number, body: unknown) => {
@@ -35,6 +37,11 @@ export async function startFakeNode(
       });
       req.on('end', () => {
         const hex = (JSON.parse(body) as { hex: string }).hex;
+        if (refused.length < (options.refuseBlocks ?? 0)) {
+          refused.push(hex);
+          send(422, { error: { code: 'BLOCK_BAD_MERKLE_ROOT', message: 'refused by the fake node' } });
+          return;
+        }
         blocks.push(hex);
         const header = Buffer.from(hex.slice(0, 160), 'hex');
         const hash = createHash('sha256')
@@ -54,6 +61,7 @@ export async function startFakeNode(
   return {
     url: `http://127.0.0.1:${port}`,
     blocks,
+    refused,
     stop: () => new Promise((r) => server.close(() => r())),
   };
 }
