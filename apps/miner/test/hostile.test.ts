@@ -209,6 +209,22 @@ describe('pool quirks', () => {
     expect(gaps[3]).toBeGreaterThanOrEqual(2000);
   }, 20_000);
 
+  it('comes back at once to a pool that gave work before it went away (a restart)', async () => {
+    const pool = await scriptedPool((socket, send) => {
+      send({ id: null, method: 'mining.notify', params: jobParams('w1', true) });
+      setTimeout(() => socket.destroy(), 50);
+    });
+    const { StratumClient } = await import('../src/stratum/stratumClient.js');
+    const client = new StratumClient('127.0.0.1', pool.port, 'worker');
+    client.start();
+    await waitFor('five connections', () => pool.connectedAt.length >= 5, 15_000);
+    client.close();
+    await new Promise((r) => pool.server.close(r));
+    const gaps = pool.connectedAt.slice(1).map((t, i) => t - (pool.connectedAt[i] as number));
+    // each connection brought work, so the backoff starts over: about 50 + 250 ms every time
+    for (const gap of gaps) expect(gap).toBeLessThan(1000);
+  }, 20_000);
+
   it('does not search the same ground again when a pool re-sends a job unchanged', async () => {
     let sendJob: ((m: object) => void) | undefined;
     const pool = await scriptedPool((_socket, send) => {

@@ -79,6 +79,8 @@ export class StratumClient extends EventEmitter<StratumClientEvents> {
   private attempts = 0;
   /** When the last handshake completed: backoff starts over only after a connection that lasted. */
   private connectedAt = 0;
+  /** Whether this connection has delivered a job (a pool at work, not one hanging up at once). */
+  private gotWork = false;
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
   connected = false;
@@ -115,9 +117,9 @@ export class StratumClient extends EventEmitter<StratumClientEvents> {
       }
       if (was) this.emit('disconnected', 'connection closed');
       if (this.closed) return;
-      // a pool that accepts us and then hangs up at once (or asks to reconnect) is not a success:
-      // the backoff keeps growing until a connection has lasted STABLE_MS
-      if (was && Date.now() - this.connectedAt >= STABLE_MS) this.attempts = 0;
+      // a pool that accepts us and then hangs up before giving any work (or asks to reconnect) is
+      // not a success: the backoff keeps growing until a connection brought a job or lasted STABLE_MS
+      if (was && (this.gotWork || Date.now() - this.connectedAt >= STABLE_MS)) this.attempts = 0;
       const delay = Math.min(30_000, 250 * 2 ** Math.min(this.attempts++, 7));
       this.timer = setTimeout(() => this.start(), delay);
     });
@@ -140,6 +142,7 @@ export class StratumClient extends EventEmitter<StratumClientEvents> {
       return;
     }
     this.connectedAt = Date.now();
+    this.gotWork = false;
     this.connected = true;
     this.emit('connected');
   }
@@ -197,6 +200,7 @@ export class StratumClient extends EventEmitter<StratumClientEvents> {
           return;
         }
         const [jobId, prevhash, coinb1, coinb2, merkleBranch, version, nbits, ntime, cleanJobs] = n.data;
+        this.gotWork = true;
         this.emit(
           'job',
           { jobId, prevhash, coinb1, coinb2, merkleBranch, version, nbits, ntime, cleanJobs },
