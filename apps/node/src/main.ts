@@ -59,9 +59,16 @@ try {
 }
 
 mkdirSync(config.dataDir, { recursive: true });
-const service = new NodeService(getParams(config.network), config.dataDir, undefined, {
-  maxMempoolTxs: config.maxMempoolTxs,
-});
+let service: NodeService;
+try {
+  service = new NodeService(getParams(config.network), config.dataDir, undefined, {
+    maxMempoolTxs: config.maxMempoolTxs,
+  });
+} catch (err) {
+  // another network's chain, a store of another layout, another node on this data dir
+  process.stderr.write(`error: ${config.dataDir}: ${(err as Error).message}\n`);
+  process.exit(2);
+}
 service.on('tip', (result) =>
   logger.info({ height: result.height, hash: result.hash, reorg: result.disconnected.length }, 'new tip'),
 );
@@ -97,9 +104,13 @@ const server = createApiApp(service, p2p).listen(config.port, config.host, () =>
 server.maxConnections = config.maxConnections;
 server.headersTimeout = 10_000;
 server.requestTimeout = 30_000;
-server.on('error', (err) => {
-  logger.error({ err: err.message }, 'cannot listen');
+server.on('error', (err: NodeJS.ErrnoException) => {
   service.close();
+  if (err.code === 'EADDRINUSE') {
+    process.stderr.write(`error: port ${config.port} is already in use\n`);
+    process.exit(2);
+  }
+  logger.error({ err: err.message }, 'cannot listen');
   process.exit(1);
 });
 

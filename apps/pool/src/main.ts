@@ -73,7 +73,12 @@ try {
 } catch (err) {
   fail(`${config.keyFile}: ${(err as Error).message}`);
 }
-const pool = new Pool(config, key.privateKey, logger);
+let pool: Pool;
+try {
+  pool = new Pool(config, key.privateKey, logger);
+} catch (err) {
+  fail(`${config.dataDir}: ${(err as Error).message}`); // another pool on this data dir, say
+}
 if (key.created) logger.info({ keyFile: config.keyFile, address: pool.poolAddress }, 'new pool key created');
 
 let dashboard: Server | undefined;
@@ -86,6 +91,7 @@ async function start(): Promise<void> {
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') fail(`port ${config.port} is already in use`);
+      if ((err as NodeJS.ErrnoException).code === 'NETWORK_MISMATCH') fail((err as Error).message);
       const delay = Math.min(10_000, 500 * 2 ** Math.min(attempt, 5));
       logger.warn({ err: (err as Error).message, retryMs: delay }, 'cannot start yet (is the node up?)');
       await new Promise((r) => setTimeout(r, delay));

@@ -116,8 +116,11 @@ export class Pool implements ShareSink {
   async start(): Promise<void> {
     const status = await this.node.status();
     if (status.network !== this.params.network) {
-      throw new Error(
-        `the node at ${this.config.nodeUrl} runs ${status.network}, the pool ${this.params.network}`,
+      throw Object.assign(
+        new Error(
+          `the node at ${this.config.nodeUrl} runs ${status.network}, the pool ${this.params.network}`,
+        ),
+        { code: 'NETWORK_MISMATCH' },
       );
     }
     this.node.on('tip', (height) => this.onTip(height));

@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startNodeProcess } from '@powcoin/testkit';
+
+const nodeMain = new URL('../dist/main.js', import.meta.url).pathname;
+
+/** Runs the built node CLI to its exit (these runs must fail fast); returns code and stderr. */
+function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [nodeMain, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+describe('the node CLI refuses what cannot work, in words', () => {
+  it('a second node on a data dir in use, and a port in use: exit 2, no stack trace', async () => {
+    const node = await startNodeProcess();
+    try {
+      const second = await run([
+        '--network',
+        'regtest',
+        '--data-dir',
+        node.dir,
+        '--port',
+        String(await freePort()),
+      ]);
+      expect(second.code).toBe(2);
+      expect(second.stderr).toMatch(/in use by another node process/);
+      expect(second.stderr).not.toMatch(/\n\s+at /);
+      const dir = mkdtempSync(join(tmpdir(), 'powcoin-node-cli-'));
+      try {
+        const port = await run(['--network', 'regtest', '--data-dir', dir, '--port', String(node.port)]);
+        expect(port).toMatchObject({ code: 2, stderr: `error: port ${node.port} is already in use\n` });
+        const other = await run([
+          '--network',
+          'devnet',
+          '--data-dir',
+          node.dir,
+          '--port',
+          String(await freePort()),
+        ]);
+        expect(other.code).toBe(2);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } finally {
+      await node.stop(true);
+    }
+    // once the first node is gone, its data dir opens again; another network's chain is refused
+    const otherNetwork = await run([
+      '--network',
+      'devnet',
+      '--data-dir',
+      node.dir,
+      '--port',
+      String(await freePort()),
+    ]);
+    expect(otherNetwork.code).toBe(2);
+    expect(otherNetwork.stderr).toMatch(/regtest|genesis/);
+    rmSync(node.dir, { recursive: true, force: true });
+  });
+});
