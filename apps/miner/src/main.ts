@@ -68,6 +68,12 @@ program
     }).catch(exitWith);
   });
 
+// `miner --json | head`: a reader that goes away ends the miner quietly, not with a stack trace
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 try {
   // `pnpm --filter … start -- --flag` hands the program a literal `--` first: it is not an argument
   if (process.argv[2] === '--') process.argv.splice(2, 1);

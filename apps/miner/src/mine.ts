@@ -36,11 +36,24 @@ export async function startMiner(options: MineOptions, out?: NodeJS.WritableStre
       const poolMode = new PoolMode(client, workers, status);
       mode = poolMode;
       const connected = new Promise<void>((resolve) => client.once('connected', () => resolve()));
+      let refusal: string | undefined;
+      const refused = new Promise<void>((resolve) =>
+        client.on('refused', (why) => {
+          refusal = why;
+          status.event('warning', { message: `${why}; not retrying` });
+          resolve();
+        }),
+      );
       client.start();
       const ok = await Promise.race([
         connected.then(() => true),
+        refused.then(() => false),
         sleep(deadline - Date.now()).then(() => false),
       ]);
+      if (refusal !== undefined) {
+        client.close();
+        throw new UsageError(`the pool at ${options.host}:${options.port} refused ${username} (${refusal})`);
+      }
       if (!ok) {
         client.close();
         throw new UnreachableError(
@@ -102,7 +115,12 @@ export async function mine(options: MineOptions): Promise<void> {
     process.once('SIGTERM', stop);
   });
   const c = miner.status.counters;
-  if (options.output !== 'quiet')
+  const totals = { accepted: c.accepted, rejected: c.rejected, stale: c.stale, blocks: c.blocks };
+  if (options.output === 'json')
+    process.stdout.write(
+      `${JSON.stringify({ type: 'stopped', time: new Date().toISOString(), ...totals })}\n`,
+    );
+  else if (options.output !== 'quiet')
     process.stdout.write(
       `stopped: accepted ${c.accepted}, rejected ${c.rejected}, stale ${c.stale}, blocks ${c.blocks}\n`,
     );

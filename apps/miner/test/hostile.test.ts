@@ -261,4 +261,53 @@ describe('pool quirks', () => {
       await new Promise((r) => pool.server.close(r));
     }
   }, 30_000);
+
+  it('stops at once, exit 2, when the pool refuses the worker (error 24), instead of retrying forever', async () => {
+    let connections = 0;
+    const server = createServer((socket: Socket) => {
+      connections++;
+      let buffer = '';
+      socket.on('error', () => undefined);
+      socket.on('data', (d) => {
+        buffer += d.toString();
+        for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+          const m = JSON.parse(buffer.slice(0, i));
+          buffer = buffer.slice(i + 1);
+          if (m.method === 'mining.subscribe')
+            socket.write(`${JSON.stringify({ id: m.id, result: [[], 'deadbeef', 4], error: null })}\n`);
+          if (m.method === 'mining.authorize')
+            socket.write(
+              `${JSON.stringify({ id: m.id, result: null, error: [24, 'bad payout address: wrong network', null] })}\n`,
+            );
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const started = startMiner(
+        {
+          mode: 'pool',
+          host: '127.0.0.1',
+          port,
+          address: 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r',
+          network: 'regtest',
+          worker: undefined,
+          threads: 1,
+          engine: 'js',
+          output: 'quiet',
+          connectTimeoutMs: 10_000,
+        },
+        new PassThrough(),
+      );
+      await expect(started).rejects.toMatchObject({
+        exitCode: 2,
+        message: expect.stringContaining('wrong network'),
+      });
+      await new Promise((r) => setTimeout(r, 600));
+      expect(connections).toBe(1);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
 });

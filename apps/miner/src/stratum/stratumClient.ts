@@ -53,6 +53,8 @@ export interface StratumClientEvents {
   disconnected: [reason: string];
   /** A line the client could not use (kept for logs; never fatal). */
   ignored: [why: string];
+  /** The pool refused the worker (error 24): the client stops, retrying cannot help. */
+  refused: [why: string];
 }
 
 const MAX_LINE = 64 * 1024;
@@ -137,7 +139,12 @@ export class StratumClient extends EventEmitter<StratumClientEvents> {
     this.extranonce2Size = parsed.data[2];
     const auth = await this.call('mining.authorize', [this.username, 'x']);
     if (auth.result !== true) {
-      this.emit('ignored', `authorize refused: ${JSON.stringify(auth.error).slice(0, 200)}`);
+      const why = `authorize refused: ${JSON.stringify(auth.error).slice(0, 200)}`;
+      if (Array.isArray(auth.error) && auth.error[0] === 24) {
+        // unauthorized worker (a bad or foreign address): the same answer would come every time
+        this.closed = true;
+        this.emit('refused', why);
+      } else this.emit('ignored', why);
       socket.destroy();
       return;
     }
