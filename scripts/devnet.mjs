@@ -20,10 +20,22 @@ const value = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
+const usage = 'usage: npm start -- [--fresh] [--miners 1..8] [--threads 1..64] [--solo]';
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--miners' || args[i] === '--threads') i++;
+  else if (args[i] !== '--fresh' && args[i] !== '--solo' && args[i] !== '--') {
+    console.error(`unknown flag ${args[i]}\n${usage}`);
+    process.exit(2);
+  }
+}
 const minersCount = Number(value('--miners', '2'));
 const threads = value('--threads', '1');
 if (!Number.isInteger(minersCount) || minersCount < 1 || minersCount > 8) {
-  console.error('--miners must be 1..8');
+  console.error(`--miners must be 1..8\n${usage}`);
+  process.exit(2);
+}
+if (!/^[0-9]+$/.test(threads) || Number(threads) < 1 || Number(threads) > 64) {
+  console.error(`--threads must be 1..64\n${usage}`);
   process.exit(2);
 }
 

@@ -150,15 +150,21 @@ program
     }, o.json ?? false),
   );
 
-program.action(async () => {
+// --network is checked before any command runs, the UI's and every subcommand's
+program.hook('preAction', () => {
   const g = program.opts<GlobalFlags>();
   if (g.network !== undefined && !isNetworkName(g.network)) {
     process.stderr.write(`error: --network must be regtest or devnet, got "${g.network}"\n`);
     process.exit(EXIT.USAGE);
   }
+});
+
+program.action(async () => {
+  const g = program.opts<GlobalFlags>();
   const node = new NodeClient(new URL(g.node).origin);
   // a new wallet's network: --network, else the node's; neither known, the first run asks
-  let network: NetworkName | undefined = g.network;
+  let network: NetworkName | undefined =
+    g.network !== undefined && isNetworkName(g.network) ? g.network : undefined; // checked in preAction
   if (!network) {
     const status = await node.status().catch(() => undefined);
     if (status && isNetworkName(status.network)) network = status.network;

@@ -189,6 +189,11 @@ describe('wallet subcommands', () => {
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--network must be regtest or devnet, got "mainnet"/);
+    // and so does every subcommand
+    for (const command of ['balance', 'address', 'history']) {
+      const sub = wallet(['--network', 'mainnet', command]);
+      expect(sub.code).toBe(2);
+    }
   });
 
   it('exits with codes that say what went wrong', async () => {

@@ -69,7 +69,8 @@ function ancestors(): AncestorHeader[] {
 /** Pays half of account 0's spendable balance to account 1 once it has some. */
 function pendingTransfers(): Transaction[] {
   const sender = ledger.getAccount(accounts[0]?.address ?? '');
-  if (sender.balance < 2n) return [];
+  // half the balance, less the fee, must still be something (the subsidy halves down to 0)
+  if (sender.balance / 2n <= 1000n) return [];
   const from = accounts[0] as (typeof accounts)[number];
   return [
     createTransfer(params, from.privateKey, {
@@ -83,14 +84,27 @@ function pendingTransfers(): Transaction[] {
 
 async function mineNext(): Promise<void> {
   const height = blocks.length;
-  const now = Math.floor(Date.now() / 1000);
-  const header = headerContextFromAncestors(params, ancestors(), now);
+  let now = Math.floor(Date.now() / 1000);
+  let header = headerContextFromAncestors(params, ancestors(), now);
+  // blocks faster than one a second push their times (median past + 1) ahead of the clock; past
+  // half the allowed lead, wait for the clock rather than make a block too far in the future
+  const ahead = header.medianTimePast + 1 - now - params.maxFutureBlockSeconds / 2;
+  if (ahead > 0) {
+    await new Promise((resolve) => setTimeout(resolve, ahead * 1000));
+    if (stopping) return;
+    now = Math.floor(Date.now() / 1000);
+    header = headerContextFromAncestors(params, ancestors(), now);
+  }
   const txs = pendingTransfers();
   const fees = txs.reduce((sum, tx) => sum + (tx.kind === 'transfer' ? tx.fee : 0n), 0n);
   const coinbase = createCoinbaseTemplate({
     height,
     extranonceBytes: 8,
-    outputs: [{ recipient: accounts[0]?.hash as Uint8Array, amount: blockSubsidy(params, height) + fees }],
+    // once subsidy and fees are 0 the coinbase pays nothing (a zero payout is not a valid output)
+    outputs:
+      blockSubsidy(params, height) + fees > 0n
+        ? [{ recipient: accounts[0]?.hash as Uint8Array, amount: blockSubsidy(params, height) + fees }]
+        : [],
   });
   const all = [coinbase, ...txs];
   const draft = {
