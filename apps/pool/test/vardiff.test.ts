@@ -27,6 +27,12 @@ describe('Vardiff rule', () => {
     expect(v.retarget(1, 500)).toBeUndefined(); // 15 shares: not yet enough evidence
     v.recordShare();
     expect(v.retarget(1, 500)).toBe(64); // 16 shares in 0.5 s at a 5 s target: 160x, capped
+    // shares of a job sent before the raise count for what they prove at the new difficulty
+    const x = new Vardiff({ ...options, retargetSeconds: 20 }, 0);
+    for (let i = 0; i < 16; i++) x.recordShare();
+    expect(x.retarget(1, 500)).toBe(64);
+    for (let i = 0; i < 16; i++) x.recordShare(1 / 64); // old-job shares arriving late
+    expect(x.retarget(64, 800)).toBeUndefined(); // a quarter of a share: no second raise
     // a miner only a little fast waits for the interval, as before
     const w = new Vardiff({ ...options, targetShareSeconds: 1, retargetSeconds: 30 }, 0);
     for (let i = 0; i < 16; i++) w.recordShare();

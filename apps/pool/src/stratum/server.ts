@@ -382,7 +382,8 @@ export class StratumServer {
       job: sent.job,
     });
     session.valid++;
-    session.vardiff.recordShare();
+    // a share of an older, easier job is worth less evidence of speed at today's difficulty
+    session.vardiff.recordShare(Math.min(1, sent.difficulty / session.difficulty));
     this.reply(session, id, true);
     this.maybeRetarget(session);
   }

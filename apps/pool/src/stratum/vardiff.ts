@@ -37,8 +37,9 @@ export class Vardiff {
     return Math.min(this.options.maxDifficulty, Math.max(this.options.minDifficulty, difficulty));
   }
 
-  recordShare(): void {
-    this.shares++;
+  /** Counts a share; `weight` < 1 for a share of a job sent at a lower difficulty than today's. */
+  recordShare(weight = 1): void {
+    this.shares += weight;
   }
 
   /** The new difficulty if one is due at `now` (ms), else undefined. */
