@@ -148,7 +148,10 @@ describe('a hostile Stratum server', () => {
 });
 
 /** A scripted pool: answers subscribe and authorize, then lets the test drive the connection. */
-async function scriptedPool(onAuthorized: (socket: Socket, send: (m: object) => void) => void) {
+async function scriptedPool(
+  onAuthorized: (socket: Socket, send: (m: object) => void) => void,
+  authorizeError: unknown[] | null = null,
+) {
   const submits: string[][] = [];
   const connectedAt: number[] = [];
   const server = createServer((socket: Socket) => {
@@ -169,8 +172,11 @@ async function scriptedPool(onAuthorized: (socket: Socket, send: (m: object) => 
           send({ id: m.id, result: true, error: null });
         }
         if (m.method === 'mining.authorize') {
-          send({ id: m.id, result: true, error: null });
-          onAuthorized(socket, send);
+          if (authorizeError) send({ id: m.id, result: null, error: authorizeError });
+          else {
+            send({ id: m.id, result: true, error: null });
+            onAuthorized(socket, send);
+          }
         }
       }
     });
@@ -263,27 +269,8 @@ describe('pool quirks', () => {
   }, 30_000);
 
   it('stops at once, exit 2, when the pool refuses the worker (error 24), instead of retrying forever', async () => {
-    let connections = 0;
-    const server = createServer((socket: Socket) => {
-      connections++;
-      let buffer = '';
-      socket.on('error', () => undefined);
-      socket.on('data', (d) => {
-        buffer += d.toString();
-        for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-          const m = JSON.parse(buffer.slice(0, i));
-          buffer = buffer.slice(i + 1);
-          if (m.method === 'mining.subscribe')
-            socket.write(`${JSON.stringify({ id: m.id, result: [[], 'deadbeef', 4], error: null })}\n`);
-          if (m.method === 'mining.authorize')
-            socket.write(
-              `${JSON.stringify({ id: m.id, result: null, error: [24, 'bad payout address: wrong network', null] })}\n`,
-            );
-        }
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as { port: number }).port;
+    const pool = await scriptedPool(() => undefined, [24, 'bad payout address: wrong network', null]);
+    const { server, port } = pool;
     try {
       const started = startMiner(
         {
@@ -305,7 +292,7 @@ describe('pool quirks', () => {
         message: expect.stringContaining('wrong network'),
       });
       await new Promise((r) => setTimeout(r, 600));
-      expect(connections).toBe(1);
+      expect(pool.connectedAt).toHaveLength(1);
     } finally {
       await new Promise((r) => server.close(r));
     }

@@ -1,26 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startNodeProcess } from '@powcoin/testkit';
+import { freePort, runCli, startNodeProcess } from '@powcoin/testkit';
 
-const nodeMain = new URL('../dist/main.js', import.meta.url).pathname;
-
-/** Runs the built node CLI to its exit (these runs must fail fast); returns code and stderr. */
-function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [nodeMain, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCli('node', args);
 
 describe('the node CLI refuses what cannot work, in words', () => {
   it('a second node on a data dir in use, and a port in use: exit 2, no stack trace', async () => {

@@ -1,29 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, type Service, startNodeProcess, startPoolProcess } from '@powcoin/testkit';
+import { freePort, runCli, type Service, startNodeProcess, startPoolProcess } from '@powcoin/testkit';
 
-const poolMain = new URL('../dist/main.js', import.meta.url).pathname;
-
-/** Runs the built pool CLI to its exit (these runs must fail fast); returns code and stderr. */
-function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [poolMain, ...args], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, POOL_KEY_PASSPHRASE: 'testkit-passphrase' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCli('pool', args, { POOL_KEY_PASSPHRASE: 'testkit-passphrase' });
 
 describe('the pool CLI refuses what cannot work, in words', () => {
   let node: Service;

@@ -79,6 +79,32 @@ async function startService(
   return service;
 }
 
+/**
+ * Runs a built app's CLI (`apps/<app>/dist/main.js`) to its exit, for runs that must fail fast (it
+ * is killed after 15 s); returns its exit code and what it wrote to stderr.
+ */
+export function runCli(
+  app: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [appMain(app), ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
 /** The node CLI on regtest, on a free loopback port. */
 export async function startNodeProcess(
   options: { dir?: string; port?: number; peers?: string[] } = {},
