@@ -20,6 +20,9 @@ async function runAndKill(dir: string, acks: number, extraMs: number): Promise<s
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  // never outlive the test, whatever happens in it
+  const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  guard.unref();
   const acked: string[] = [];
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -41,6 +44,7 @@ async function runAndKill(dir: string, acks: number, extraMs: number): Promise<s
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGKILL');
   await exited;
+  clearTimeout(guard);
   return acked;
 }
 

@@ -36,10 +36,12 @@ describe('kill -9 of the node process while blocks arrive over HTTP', () => {
   it(`keeps every acknowledged block and a consistent ledger (${KILLS} kills)`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'powcoin-nodecrash-'));
     const acked: string[] = [];
+    let running: ChildProcess | undefined;
     try {
       for (let kill = 0; kill < KILLS; kill++) {
         const port = await freePort();
         const child = startNode(dir, port);
+        running = child;
         const base = `http://127.0.0.1:${port}`;
         await waitFor(
           'node up',
@@ -89,6 +91,7 @@ describe('kill -9 of the node process while blocks arrive over HTTP', () => {
         }
         child.kill('SIGKILL');
         await new Promise((r) => child.once('exit', r));
+        running = undefined;
 
         const store = new ChainStore(join(dir, 'chain.sqlite'));
         try {
@@ -103,6 +106,7 @@ describe('kill -9 of the node process while blocks arrive over HTTP', () => {
       }
       expect(acked.length).toBeGreaterThan(KILLS);
     } finally {
+      running?.kill('SIGKILL'); // a failure half way must not leave a node running
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
