@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { waitFor } from '@powcoin/testkit';
+import type { MineOptions } from '../src/cli.js';
 import { type RunningMiner, startMiner } from '../src/mine.js';
 
 /** A hostile "pool": valid handshake, then garbage of every kind, then one valid job. */
@@ -77,6 +78,22 @@ async function hostilePool(): Promise<{
   };
 }
 
+/** A one-thread pool-mode miner (portable engine) against a local scripted server. */
+function poolMinerOptions(port: number, output: 'json' | 'quiet', connectTimeoutMs: number): MineOptions {
+  return {
+    mode: 'pool',
+    host: '127.0.0.1',
+    port,
+    address: 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r',
+    network: 'regtest',
+    worker: undefined,
+    threads: 1,
+    engine: 'js',
+    output,
+    connectTimeoutMs,
+  };
+}
+
 describe('a hostile Stratum server', () => {
   let miner: RunningMiner | undefined;
   afterEach(async () => {
@@ -88,21 +105,7 @@ describe('a hostile Stratum server', () => {
     const out = new PassThrough();
     const lines: string[] = [];
     out.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
-    miner = await startMiner(
-      {
-        mode: 'pool',
-        host: '127.0.0.1',
-        port: pool.port,
-        address: 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r',
-        network: 'regtest',
-        worker: undefined,
-        threads: 1,
-        engine: 'js',
-        output: 'json',
-        connectTimeoutMs: 5000,
-      },
-      out,
-    );
+    miner = await startMiner(poolMinerOptions(pool.port, 'json', 5000), out);
     await waitFor('a share on the valid job', () => pool.submits.length > 0, 15_000);
     const [worker, jobId, extranonce2, ntime, nonce] = pool.submits[0] as string[];
     expect(worker).toBe('mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r');
@@ -239,21 +242,7 @@ describe('pool quirks', () => {
       send({ id: null, method: 'mining.set_difficulty', params: [2 ** -12] });
       send({ id: null, method: 'mining.notify', params: jobParams('j1', true) });
     });
-    const miner = await startMiner(
-      {
-        mode: 'pool',
-        host: '127.0.0.1',
-        port: pool.port,
-        address: 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r',
-        network: 'regtest',
-        worker: undefined,
-        threads: 1,
-        engine: 'js',
-        output: 'quiet',
-        connectTimeoutMs: 5000,
-      },
-      new PassThrough(),
-    );
+    const miner = await startMiner(poolMinerOptions(pool.port, 'quiet', 5000), new PassThrough());
     try {
       await waitFor('shares on j1', () => pool.submits.length >= 3, 15_000);
       sendJob?.({ id: null, method: 'mining.notify', params: jobParams('j2', false) });
@@ -272,21 +261,7 @@ describe('pool quirks', () => {
     const pool = await scriptedPool(() => undefined, [24, 'bad payout address: wrong network', null]);
     const { server, port } = pool;
     try {
-      const started = startMiner(
-        {
-          mode: 'pool',
-          host: '127.0.0.1',
-          port,
-          address: 'mrCDrCybB6J1vRfbwM5hemdJz73FwDBC8r',
-          network: 'regtest',
-          worker: undefined,
-          threads: 1,
-          engine: 'js',
-          output: 'quiet',
-          connectTimeoutMs: 10_000,
-        },
-        new PassThrough(),
-      );
+      const started = startMiner(poolMinerOptions(port, 'quiet', 10_000), new PassThrough());
       await expect(started).rejects.toMatchObject({
         exitCode: 2,
         message: expect.stringContaining('wrong network'),

@@ -11,14 +11,10 @@ import { App } from '../src/ui/App.js';
 import { DEFAULT_FEE } from '../src/walletService.js';
 import { FakeNode } from './fakeNode.js';
 import { HttpNode } from './httpNode.js';
+import { testKeys } from './keys.js';
 
 const PASS = 'correct horse battery';
-const key = (i: number) => {
-  const k = new Uint8Array(32);
-  new DataView(k.buffer).setUint32(28, i + 2000);
-  return k;
-};
-const addressOf = (i: number) => addressFromPublicKey(REGTEST, publicKeyFromPrivate(key(i)));
+const { key, addressOf } = testKeys(2000);
 const ME = addressOf(1);
 const OTHER = addressOf(2);
 
@@ -99,6 +95,24 @@ async function press(stdin: { write: (s: string) => void }, k: string): Promise<
   stdin.write(k);
   // a key that moves the focus needs the next render's effects before the following key
   await new Promise((r) => setTimeout(r, k.length === 1 && k >= ' ' ? 8 : 120));
+}
+
+type Ui = Awaited<ReturnType<typeof unlocked>>;
+
+/** On the send screen: recipient OTHER and `amount`, leaving the focus on the fee. */
+async function fillSend(ui: Ui, amount: string): Promise<void> {
+  await press(ui.stdin, 's');
+  await type(ui.stdin, OTHER, ui.lastFrame);
+  await press(ui.stdin, ENTER);
+  await type(ui.stdin, amount, ui.lastFrame);
+  await press(ui.stdin, ENTER);
+}
+
+/** Fills the send screen with the default fee, up to the confirmation. */
+async function toConfirmation(ui: Ui, amount: string): Promise<void> {
+  await fillSend(ui, amount);
+  await press(ui.stdin, ENTER);
+  await until(ui.lastFrame, 'Press y');
 }
 
 async function unlocked() {
@@ -267,13 +281,7 @@ describe('screens', () => {
 
   it('send: y pressed twice before the screen changes submits once and shows it sent', async () => {
     const ui = await unlocked();
-    await press(ui.stdin, 's');
-    await type(ui.stdin, OTHER, ui.lastFrame);
-    await press(ui.stdin, ENTER);
-    await type(ui.stdin, '1', ui.lastFrame);
-    await press(ui.stdin, ENTER);
-    await press(ui.stdin, ENTER);
-    await until(ui.lastFrame, 'Press y');
+    await toConfirmation(ui, '1');
     node.submitDelayMs = 200; // the first submission is still on its way when the second y comes
     ui.stdin.write('y');
     await new Promise((r) => setTimeout(r, 2));
@@ -290,13 +298,7 @@ describe('screens', () => {
 
   it('send: an answer lost after the node took it shows "outcome unknown" with the txid, sent once', async () => {
     const ui = await unlocked();
-    await press(ui.stdin, 's');
-    await type(ui.stdin, OTHER, ui.lastFrame);
-    await press(ui.stdin, ENTER);
-    await type(ui.stdin, '1', ui.lastFrame);
-    await press(ui.stdin, ENTER);
-    await press(ui.stdin, ENTER);
-    await until(ui.lastFrame, 'Press y');
+    await toConfirmation(ui, '1');
     node.loseNextReply = true;
     await press(ui.stdin, 'y');
     const frame = await until(ui.lastFrame, 'outcome unknown');
@@ -313,11 +315,7 @@ describe('screens', () => {
 
   it('send: a fee above 1 coin is pointed out and needs a capital Y', async () => {
     const ui = await unlocked();
-    await press(ui.stdin, 's');
-    await type(ui.stdin, OTHER, ui.lastFrame);
-    await press(ui.stdin, ENTER);
-    await type(ui.stdin, '1', ui.lastFrame);
-    await press(ui.stdin, ENTER);
+    await fillSend(ui, '1');
     for (let i = 0; i < DEFAULT_FEE.length; i++) await press(ui.stdin, BACKSPACE);
     await type(ui.stdin, '5', ui.lastFrame);
     await press(ui.stdin, ENTER);
@@ -335,11 +333,7 @@ describe('screens', () => {
 
   it('send: the node refusing is shown in words, and bad amounts are caught before signing', async () => {
     const ui = await unlocked();
-    await press(ui.stdin, 's');
-    await type(ui.stdin, OTHER, ui.lastFrame);
-    await press(ui.stdin, ENTER);
-    await type(ui.stdin, '1.123456789', ui.lastFrame);
-    await press(ui.stdin, ENTER);
+    await fillSend(ui, '1.123456789');
     await press(ui.stdin, ENTER);
     await until(ui.lastFrame, 'at most 8 decimals');
     for (let i = 0; i < 11; i++) await press(ui.stdin, BACKSPACE);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addressFromPublicKey, COIN, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
+import { COIN } from '@powcoin/core';
 import { NodeClient } from '@powcoin/node-client';
 import {
   type CommandContext,
@@ -16,15 +16,11 @@ import { createWallet } from '../src/keystore/walletFile.js';
 import type { NodeApi } from '../src/nodeApi.js';
 import { FakeNode } from './fakeNode.js';
 import { HttpNode } from './httpNode.js';
+import { testKeys } from './keys.js';
 
 /** The subcommands in-process, against a scripted node: what they print, when, and how they end. */
 const PASS = 'commands passphrase';
-const key = (i: number) => {
-  const k = new Uint8Array(32);
-  new DataView(k.buffer).setUint32(28, i + 4000);
-  return k;
-};
-const addressOf = (i: number) => addressFromPublicKey(REGTEST, publicKeyFromPrivate(key(i)));
+const { key, addressOf } = testKeys(4000);
 const ME = addressOf(1);
 const OTHER = addressOf(2);
 const FAST: WaitOptions = { pollMs: 20, nodeDownMs: 300 };

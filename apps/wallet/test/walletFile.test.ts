@@ -13,12 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex } from '@powcoin/core';
 import { addAccount, createWallet, openWallet } from '../src/keystore/walletFile.js';
+import { testKeys } from './keys.js';
 
-const key = (i: number) => {
-  const k = new Uint8Array(32);
-  new DataView(k.buffer).setUint32(28, i + 1000);
-  return k;
-};
+const { key } = testKeys(1000);
 
 let dir: string;
 let file: string;

@@ -6,12 +6,9 @@ import { WalletError } from '../src/walletError.js';
 import { WalletService } from '../src/walletService.js';
 import { FakeNode } from './fakeNode.js';
 import { HttpNode } from './httpNode.js';
+import { testKeys } from './keys.js';
 
-const key = (i: number) => {
-  const k = new Uint8Array(32);
-  new DataView(k.buffer).setUint32(28, i + 3000);
-  return k;
-};
+const { key } = testKeys(3000);
 const accountOf = (i: number): Account => ({
   label: `a${i}`,
   privateKey: key(i),
