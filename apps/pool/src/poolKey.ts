@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isPrivateKey } from '@powcoin/core';
-import { isEnvelope, KeystoreError, open, seal, writeFileAtomic } from '@powcoin/keystore';
+import { createFileAtomic, isEnvelope, KeystoreError, open, seal } from '@powcoin/keystore';
 
 /**
  * The pool's payout key, kept encrypted at rest (scrypt + AES-256-GCM, file mode 0600) under a
- * passphrase from the environment. A missing file is created with a new key; a file that is not
- * a pool keystore is refused and left alone.
+ * passphrase from the environment. A missing file is created with a new key, as a new file that
+ * never replaces another: when pools started together race to create it, one file wins and every
+ * one of them uses the key on disk. A file that is not a pool keystore is refused and left alone.
  */
 export async function loadOrCreatePoolKey(
   file: string,
@@ -18,8 +19,16 @@ export async function loadOrCreatePoolKey(
     let key = randomBytes(32);
     while (!isPrivateKey(key)) key = randomBytes(32);
     const envelope = await seal(key, passphrase);
-    writeFileAtomic(file, `${JSON.stringify({ kind: 'powcoin-pool-key', version: 1, envelope }, null, 2)}\n`);
-    return { privateKey: new Uint8Array(key), created: true };
+    try {
+      createFileAtomic(
+        file,
+        `${JSON.stringify({ kind: 'powcoin-pool-key', version: 1, envelope }, null, 2)}\n`,
+      );
+      return { privateKey: new Uint8Array(key), created: true };
+    } catch (err) {
+      // another process created it meanwhile: what is on disk is the pool's key
+      if (!(err instanceof KeystoreError && err.code === 'EXISTS')) throw err;
+    }
   }
   let parsed: unknown;
   try {
