@@ -143,6 +143,11 @@ describe('HTTP API', () => {
 
   it('refuses an invalid block with its consensus code', async () => {
     const { body: t } = await call('GET', `/template?address=${miner}`);
+    // the node's clock and its future limit, so a pool bounds ntime by the node's clock, not its own
+    const before = Math.floor(Date.now() / 1000);
+    expect(Math.abs(t.curTime - before)).toBeLessThanOrEqual(5);
+    expect(t.maxTime).toBe(t.curTime + REGTEST.maxFutureBlockSeconds);
+    expect(t.minTime).toBeLessThanOrEqual(t.time);
     const header = encodeHeader({
       version: 1,
       prevHash: hexToHash(t.prevHash),

@@ -73,9 +73,15 @@ try {
 } catch (err) {
   fail(`${config.keyFile}: ${(err as Error).message}`);
 }
+// Test-only: POOL_CLOCK_OFFSET_MS runs the pool's clock this many ms off the machine's (a pool whose
+// clock differs from its node's). Not a flag, and not for production use.
+const clockOffsetText = process.env.POOL_CLOCK_OFFSET_MS ?? '0';
+if (!/^-?[0-9]{1,10}$/.test(clockOffsetText))
+  fail(`POOL_CLOCK_OFFSET_MS must be a whole number of milliseconds, got "${clockOffsetText}"`);
+const clockOffsetMs = Number(clockOffsetText);
 let pool: Pool;
 try {
-  pool = new Pool(config, key.privateKey, logger);
+  pool = new Pool(config, key.privateKey, logger, () => Date.now() + clockOffsetMs);
 } catch (err) {
   fail(`${config.dataDir}: ${(err as Error).message}`); // another pool on this data dir, say
 }

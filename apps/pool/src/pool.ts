@@ -18,6 +18,9 @@ import { type AcceptedShare, type ShareSink, StratumServer } from './stratum/ser
 import { NOTIFY_TAG_BYTES } from './stratum/session.js';
 import { shareWeight } from './stratum/shareValidator.js';
 
+/** How many times a block the node finds too new is sent (once a second) before it counts as refused. */
+const TOO_NEW_RETRIES = 30;
+
 export interface PoolLogger {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
@@ -46,6 +49,8 @@ export class Pool implements ShareSink {
    * (while devnet's difficulty is still far too low, miners find dozens per job).
    */
   private candidateParent = '';
+  private readonly resubmits = new Set<NodeJS.Timeout>();
+  private stopping = false;
 
   constructor(
     readonly config: PoolConfig,
@@ -81,6 +86,7 @@ export class Pool implements ShareSink {
       this.payouts.poolAddress,
       NOTIFY_TAG_BYTES + config.extranonce1Size + config.extranonce2Size,
       config.templateRefreshMs,
+      clock,
     );
     this.stratum = new StratumServer(
       this.params,
@@ -218,22 +224,49 @@ export class Pool implements ShareSink {
       { hash: share.hash, height: job.height, finder: share.address },
       'block found: submitting',
     );
+    await this.sendBlock(share.hash, job.prevHashHex, hex, 1);
+  }
+
+  /**
+   * Sends a block; one the node finds too new (its clock behind the block's time) is kept and sent
+   * again each second, up to `TOO_NEW_RETRIES` times, before it counts as refused.
+   */
+  private async sendBlock(hash: string, parent: string, hex: string, attempt: number): Promise<void> {
     try {
       await this.node.submitBlock(hex);
-      this.accounting.finalize(share.hash);
+      this.accounting.finalize(hash);
     } catch (err) {
+      if (
+        err instanceof NodeRefusal &&
+        err.code === 'BLOCK_TIME_TOO_NEW' &&
+        attempt < TOO_NEW_RETRIES &&
+        !this.stopping
+      ) {
+        this.logger.warn(
+          { hash, attempt, err: err.message },
+          'block too new for the node: sent again in 1 s',
+        );
+        const timer = setTimeout(() => {
+          this.resubmits.delete(timer);
+          void this.sendBlock(hash, parent, hex, attempt + 1);
+        }, 1000);
+        this.resubmits.add(timer);
+        return;
+      }
       // not taken (refused, or the node is away): the next block on this parent must be sent
-      if (this.candidateParent === job.prevHashHex) this.candidateParent = '';
-      if (err instanceof NodeRefusal) this.accounting.reject(share.hash, `${err.code}: ${err.message}`);
+      if (this.candidateParent === parent) this.candidateParent = '';
+      if (err instanceof NodeRefusal) this.accounting.reject(hash, `${err.code}: ${err.message}`);
       else
         this.logger.warn(
-          { hash: share.hash, err: (err as Error).message },
+          { hash, err: (err as Error).message },
           'block submission failed; reconciled at the next tip',
         );
     }
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.resubmits) clearTimeout(timer);
     this.node.close();
     this.jobs.close();
     await this.stratum.close();

@@ -69,3 +69,59 @@ describe('a block closes its round when it is found, not when the node answers',
     },
   );
 });
+
+describe('a block the node refuses for good leaves its round open', () => {
+  let dir: string;
+  let store: PoolStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'powcoin-rounds-'));
+    store = new PoolStore(join(dir, 'pool.sqlite'));
+  });
+  afterEach(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prop: the refused block credits nothing, the next block credits every share', () => {
+    const accounting = new Accounting(
+      store,
+      {} as NodeClient,
+      REGTEST,
+      { scheme: 'prop', feeBasisPoints: 0, pplnsWindowFactor: 2 },
+      silentLogger,
+    );
+    let n = 0;
+    const share = (address: string) =>
+      store.putShare({
+        round: store.currentRound(),
+        address,
+        worker: 'w',
+        weight: UNIT,
+        height: 1,
+        hash: (n++).toString(16).padStart(64, '0'),
+        createdMs: 0,
+      });
+    const bits = 0x1d00ffff;
+    for (let i = 0; i < 3; i++) share(A);
+    store.transaction(() => accounting.recordCandidate('aa'.repeat(32), 1, 40n * COIN, bits, B, 0));
+    share(B);
+    // a second candidate before the node's answer on the first, then the refusal
+    store.transaction(() => accounting.recordCandidate('bb'.repeat(32), 1, 40n * COIN, bits, B, 0));
+    share(B);
+    accounting.reject('aa'.repeat(32), 'BLOCK_BAD_MERKLE_ROOT: refused');
+    expect(store.creditsOf('aa'.repeat(32))).toEqual([]);
+    expect(store.getBlock('aa'.repeat(32))?.status).toBe('rejected');
+    expect(store.creditsOf('bb'.repeat(32))).toEqual([
+      { address: A, amount: 30n * COIN },
+      { address: B, amount: 10n * COIN },
+    ]);
+    // and when that one is refused too, the open round holds every share
+    accounting.reject('bb'.repeat(32), 'BLOCK_BAD_MERKLE_ROOT: refused');
+    expect(store.roundWeights(store.currentRound())).toEqual(
+      new Map([
+        [A, 3n * UNIT],
+        [B, 2n * UNIT],
+      ]),
+    );
+  });
+});

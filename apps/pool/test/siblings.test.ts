@@ -16,7 +16,7 @@ describe('blocks on one parent', () => {
     const now = Math.floor(Date.now() / 1000);
     // the fake node never moves its tip: every block the miner finds has the same parent
     const fake = await startFakeNode(
-      { ...fixture.template, time: now, minTime: now - 3600 },
+      { ...fixture.template, time: now, minTime: now - 3600, curTime: now, maxTime: now + 7200 },
       { refuseBlocks: 1 },
     );
     const harness = await startPool(fake.url);

@@ -31,6 +31,9 @@ const templateSchema = z.object({
   target: z.string().regex(/^[0-9a-f]{64}$/),
   time: z.number().int().min(0),
   minTime: z.number().int().min(0),
+  /** The node's clock, and the latest block time it accepts now (clock + its future limit). */
+  curTime: z.number().int().min(0),
+  maxTime: z.number().int().min(0),
   coinbaseValue: units,
   coinb1: z.string().regex(/^[0-9a-f]*$/),
   coinb2: z.string().regex(/^[0-9a-f]*$/),

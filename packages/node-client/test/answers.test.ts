@@ -78,6 +78,8 @@ describe('answers over the size cap', () => {
       target: hex(32, 3),
       time: 1,
       minTime: 1,
+      curTime: 1,
+      maxTime: 7201,
       coinbaseValue: '5000000000',
       coinb1: 'ab',
       coinb2: 'cd',

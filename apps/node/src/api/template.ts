@@ -21,7 +21,9 @@ const TEMPLATE_RESERVE_BYTES = 2_000;
  * A getblocktemplate-style job for a payout address: the header fields, the coinbase cut around
  * `extranonceBytes` of extranonce space (coinb1 ‖ extranonce ‖ coinb2), the transactions by fee,
  * and the coinbase's merkle branch. Hashes in `merkleBranch` are in internal byte order, as
- * Stratum sends them; `prevHash` is in display order.
+ * Stratum sends them; `prevHash` is in display order. `curTime` is the node's clock and `maxTime`
+ * the latest block time it accepts now (its clock plus its future limit), so a pool bounds ntime
+ * by the node's clock, not its own.
  */
 export function createTemplate(service: NodeService, address: string, extranonceBytes: number) {
   const { params, chain } = service;
@@ -32,6 +34,7 @@ export function createTemplate(service: NodeService, address: string, extranonce
   const txs = service.mempool.selectForBlock(params.maxBlockBytes - TEMPLATE_RESERVE_BYTES);
   const fees = txs.reduce((sum, tx) => sum + tx.fee, 0n);
   const height = tip.height + 1;
+  const now = service.now();
   const value = blockSubsidy(params, height) + fees;
   const coinbase = createCoinbaseTemplate({
     height,
@@ -48,8 +51,10 @@ export function createTemplate(service: NodeService, address: string, extranonce
     prevHash: tip.hash,
     bits: ctx.expectedBits.toString(16).padStart(8, '0'),
     target: bitsToTarget(ctx.expectedBits).toString(16).padStart(64, '0'),
-    time: Math.max(service.now(), ctx.medianTimePast + 1),
+    time: Math.max(now, ctx.medianTimePast + 1),
     minTime: ctx.medianTimePast + 1,
+    curTime: now,
+    maxTime: now + params.maxFutureBlockSeconds,
     coinbaseValue: value.toString(),
     coinb1: bytesToHex(coinb1),
     coinb2: bytesToHex(coinb2),

@@ -80,10 +80,30 @@ export class Accounting {
     });
   }
 
-  /** The node refused the block, or it was not on the chain a minute later: its credits wait, void. */
+  /**
+   * The node refused the block for good, or it was not on the chain a minute later: it will never
+   * pay, so its round is not closed after all. Its shares join the round after it (the open one,
+   * or the next candidate's, whose prop split is fixed again with them): every share stays credited.
+   */
   reject(hash: string, why: string): void {
-    this.store.setBlockStatus(hash, 'rejected');
-    this.logger.warn({ hash, why }, 'block rejected by the node');
+    this.store.transaction(() => {
+      const block = this.store.getBlock(hash);
+      if (!block || block.status === 'rejected') return;
+      this.store.setBlockStatus(hash, 'rejected');
+      this.store.deleteCredits(hash);
+      const next = block.round + 1;
+      this.store.moveRound(block.round, next);
+      if (this.options.scheme === 'prop') {
+        const weights = this.store.roundWeights(next);
+        for (const later of this.store.blocksInRound(next)) {
+          if (later.status === 'matured' || later.status === 'rejected') continue;
+          this.store.deleteCredits(later.hash);
+          const { credits } = splitReward(later.reward, this.options.feeBasisPoints, weights);
+          for (const [address, amount] of credits) this.store.putCredit(later.hash, address, amount);
+        }
+      }
+    });
+    this.logger.warn({ hash, why }, 'block rejected by the node: its shares stay in the open round');
   }
 
   /**

@@ -39,6 +39,8 @@ export class BlockRepository {
         'SELECT status, COUNT(*) AS n FROM blocks GROUP BY status',
       ),
       recent: db.prepare<[number], RawBlock>('SELECT * FROM blocks ORDER BY created_ms DESC LIMIT ?'),
+      inRound: db.prepare<[number], RawBlock>('SELECT * FROM blocks WHERE round = ? ORDER BY created_ms'),
+      deleteCredits: db.prepare('DELETE FROM credits WHERE block_hash = ?'),
       putCredit: db.prepare('INSERT INTO credits (block_hash, address, amount) VALUES (?, ?, ?)'),
       creditsOf: db.prepare<[string], { address: string; amount: string }>(
         'SELECT address, amount FROM credits WHERE block_hash = ? ORDER BY address',
@@ -90,6 +92,14 @@ export class BlockRepository {
 
   recent(limit: number): BlockRow[] {
     return this.stmt.recent.all(limit).map(blockFromRaw);
+  }
+
+  inRound(round: number): BlockRow[] {
+    return this.stmt.inRound.all(round).map(blockFromRaw);
+  }
+
+  deleteCredits(blockHash: string): void {
+    this.stmt.deleteCredits.run(blockHash);
   }
 
   putCredit(blockHash: string, address: string, amount: bigint): void {

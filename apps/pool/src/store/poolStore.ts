@@ -60,6 +60,10 @@ export class PoolStore extends SqliteFile {
   sharesSince(ms: number): Array<{ address: string; worker: string; weight: bigint; createdMs: number }> {
     return this.shares.since(ms);
   }
+  /** Every share of round `from` joins round `to` (a round whose block never paid stays open). */
+  moveRound(from: number, to: number): void {
+    this.shares.moveRound(from, to);
+  }
   shareCounts(): Map<string, number> {
     return this.shares.counts();
   }
@@ -82,6 +86,12 @@ export class PoolStore extends SqliteFile {
   }
   recentBlocks(limit: number): BlockRow[] {
     return this.blocks.recent(limit);
+  }
+  blocksInRound(round: number): BlockRow[] {
+    return this.blocks.inRound(round);
+  }
+  deleteCredits(blockHash: string): void {
+    this.blocks.deleteCredits(blockHash);
   }
   putCredit(blockHash: string, address: string, amount: bigint): void {
     this.blocks.putCredit(blockHash, address, amount);

@@ -20,6 +20,7 @@ export class ShareRepository {
       since: db.prepare<[number], { address: string; worker: string; weight: string; created_ms: number }>(
         'SELECT address, worker, weight, created_ms FROM shares WHERE created_ms >= ?',
       ),
+      moveRound: db.prepare('UPDATE shares SET round = ? WHERE round = ?'),
       counts: db.prepare<[], { address: string; n: number }>(
         'SELECT address, COUNT(*) AS n FROM shares GROUP BY address',
       ),
@@ -63,6 +64,10 @@ export class ShareRepository {
       weight: BigInt(r.weight),
       createdMs: r.created_ms,
     }));
+  }
+
+  moveRound(from: number, to: number): void {
+    this.stmt.moveRound.run(to, from);
   }
 
   counts(): Map<string, number> {

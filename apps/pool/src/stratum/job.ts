@@ -16,6 +16,11 @@ export interface Job {
   readonly time: number;
   /** Earliest acceptable ntime (median time past + 1). */
   readonly minTime: number;
+  /**
+   * Latest ntime the node accepted when it made the template (its clock + its future limit); the
+   * limit moves on with the time elapsed since `createdMs`, by the pool's clock.
+   */
+  readonly maxTime: number;
   /** The network target: a share at or under it is a block. */
   readonly networkTarget: bigint;
   /**
@@ -27,5 +32,6 @@ export interface Job {
   /** The template's other transactions, canonical bytes, in block order. */
   readonly txs: readonly Uint8Array[];
   readonly coinbaseValue: bigint;
+  /** When the pool got the template, by the pool's clock (whatever its offset from the node's). */
   readonly createdMs: number;
 }

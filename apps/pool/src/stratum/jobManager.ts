@@ -29,6 +29,7 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
     private readonly payoutAddress: string,
     private readonly extranonceBytes: number,
     private readonly refreshMs: number,
+    private readonly clock: () => number = Date.now,
   ) {
     super();
   }
@@ -97,12 +98,13 @@ export class JobManager extends EventEmitter<JobManagerEvents> {
       bits: Number.parseInt(t.bits, 16),
       time: t.time,
       minTime: t.minTime,
+      maxTime: t.maxTime,
       networkTarget: bitsToTarget(Number.parseInt(t.bits, 16)),
       // a hair under, so float rounding can never put the share target below the network target
       maxShareDifficulty: bitsToDifficulty(Number.parseInt(t.bits, 16)) * (1 - 2 ** -20),
       txs: t.txs.map((tx) => hexToBytes(tx.hex)),
       coinbaseValue: BigInt(t.coinbaseValue),
-      createdMs: Date.now(),
+      createdMs: this.clock(),
     };
     if (clean) this.jobs.clear();
     this.jobs.set(job.id, job);

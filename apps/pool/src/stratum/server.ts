@@ -369,8 +369,7 @@ export class StratumServer {
         extranonce1: session.extranonce1,
         extranonce2Size: this.options.extranonce2Size,
         difficulty: sent.difficulty,
-        now: Math.floor(this.clock() / 1000),
-        maxFutureSeconds: this.params.maxFutureBlockSeconds,
+        nowMs: this.clock(),
       },
     );
     if (this.sink.isDuplicate(share.hash)) throw new StratumError('DUPLICATE', 'duplicate share');

@@ -31,9 +31,8 @@ export interface ShareContext {
   readonly extranonce2Size: number;
   /** The difficulty this job was issued to this session with. */
   readonly difficulty: number;
-  /** The node's clock, seconds, and how far ahead a block time may be. */
-  readonly now: number;
-  readonly maxFutureSeconds: number;
+  /** The pool's clock, ms (only the time elapsed since the job was made is read from it). */
+  readonly nowMs: number;
 }
 
 export interface ValidShare {
@@ -82,11 +81,9 @@ export function validateShare(job: Job, submission: Submission, ctx: ShareContex
       throw new StratumError('OTHER', 'version bits outside the mask agreed with mining.configure');
     version = ((job.version & ~ctx.versionMask) | (bits & ctx.versionMask)) >>> 0;
   }
-  if (time < job.minTime || time > ctx.now + ctx.maxFutureSeconds) {
-    throw new StratumError(
-      'OTHER',
-      `ntime ${time} is outside ${job.minTime}..${ctx.now + ctx.maxFutureSeconds}`,
-    );
+  const maxTime = latestTime(job, ctx.nowMs);
+  if (time < job.minTime || time > maxTime) {
+    throw new StratumError('OTHER', `ntime ${time} is outside ${job.minTime}..${maxTime}`);
   }
   const coinbase = concatBytes(
     job.coinb1,
@@ -108,6 +105,15 @@ export function validateShare(job: Job, submission: Submission, ctx: ShareContex
     throw new StratumError('LOW_DIFFICULTY', `low difficulty share (difficulty ${ctx.difficulty} required)`);
   }
   return { hash: hashToHex(hash), header, coinbase, isBlock: hashMeetsTarget(hash, job.networkTarget) };
+}
+
+/**
+ * The latest ntime the node takes now: its limit when it made the job's template, plus the whole
+ * seconds elapsed since (by the pool's clock, so an offset between the two clocks cancels out).
+ * Never later than the node's own limit: the template's limit was computed before the pool got it.
+ */
+export function latestTime(job: Job, nowMs: number): number {
+  return job.maxTime + Math.max(0, Math.floor((nowMs - job.createdMs) / 1000));
 }
 
 /** A share's weight: its difficulty in units of 2^-32, an exact integer for bigint accounting. */

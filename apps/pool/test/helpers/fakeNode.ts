@@ -76,5 +76,12 @@ export function startHardFakeNode(): ReturnType<typeof startFakeNode> {
     readFileSync(new URL('../fixtures/stratum-session.json', import.meta.url), 'utf8'),
   ) as { template: Template };
   const now = Math.floor(Date.now() / 1000);
-  return startFakeNode({ ...fixture.template, bits: '1d00ffff', time: now, minTime: now - 3600 });
+  return startFakeNode({
+    ...fixture.template,
+    bits: '1d00ffff',
+    time: now,
+    minTime: now - 3600,
+    curTime: now,
+    maxTime: now + 7200,
+  });
 }
