@@ -47,4 +47,33 @@ describe('blocks on one parent', () => {
       await fake.stop();
     }
   });
+
+  it('a block the node finds too new is kept and sent again, then credited', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const fake = await startFakeNode(
+      { ...fixture.template, time: now, minTime: now - 3600, curTime: now, maxTime: now + 7200 },
+      { refuseBlocks: 2, refuseCode: 'BLOCK_TIME_TOO_NEW' },
+    );
+    const harness = await startPool(fake.url);
+    const c = await StratumClient.connect(harness.pool.port);
+    try {
+      await c.subscribe();
+      await c.call('mining.authorize', [A, 'x']);
+      await c.waitFor((m) => m.method === 'mining.notify');
+      expect((await c.submit(A, c.findShare(false))).result).toBe(true);
+      const found = c.findShare(true);
+      expect((await c.submit(A, found)).result).toBe(true);
+      await waitFor('the block taken on the third try', () => fake.blocks.length === 1, 10_000);
+      expect(fake.refused).toHaveLength(2);
+      await waitFor(
+        'the block accepted',
+        () => harness.pool.store.getBlock(found.hash)?.status === 'pending',
+      );
+      expect(harness.pool.store.creditsOf(found.hash).map((x) => x.address)).toEqual([A]);
+    } finally {
+      c.close();
+      await harness.stop();
+      await fake.stop();
+    }
+  });
 });

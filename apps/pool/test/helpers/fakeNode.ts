@@ -9,7 +9,7 @@ import type { Template } from '@powcoin/node-client';
  */
 export async function startFakeNode(
   template: Template,
-  options: { refuseBlocks?: number } = {},
+  options: { refuseBlocks?: number; refuseCode?: string } = {},
 ): Promise<{ url: string; blocks: string[]; refused: string[]; stop(): Promise<void> }> {
   const blocks: string[] = [];
   const refused: string[] = [];
@@ -39,7 +39,12 @@ export async function startFakeNode(
         const hex = (JSON.parse(body) as { hex: string }).hex;
         if (refused.length < (options.refuseBlocks ?? 0)) {
           refused.push(hex);
-          send(422, { error: { code: 'BLOCK_BAD_MERKLE_ROOT', message: 'refused by the fake node' } });
+          send(422, {
+            error: {
+              code: options.refuseCode ?? 'BLOCK_BAD_MERKLE_ROOT',
+              message: 'refused by the fake node',
+            },
+          });
           return;
         }
         blocks.push(hex);
