@@ -20,6 +20,8 @@ export interface PoolConfig {
   readonly payoutTxFee: bigint;
   readonly scheme: PayoutScheme;
   readonly pplnsWindowFactor: number;
+  /** Raw shares are kept for this many rounds (PPLNS and audits); per-round totals for good. */
+  readonly shareRetentionRounds: number;
   readonly startDifficulty: number;
   readonly vardiff: VardiffOptions;
   readonly templateRefreshMs: number;
@@ -47,6 +49,7 @@ export interface PoolFlags {
   payoutFee?: string;
   scheme?: string;
   pplnsWindow?: string;
+  shareRetention?: string;
   startDifficulty?: string;
   targetShareSeconds?: string;
   minDifficulty?: string;
@@ -106,6 +109,13 @@ export function createConfig(flags: PoolFlags = {}): PoolConfig {
     throw new RangeError(`--payout-threshold / --payout-fee: ${(err as Error).message}`);
   }
   if (threshold <= 0n) throw new RangeError('--payout-threshold must be above 0');
+  const pplnsWindowFactor = positive(flags.pplnsWindow, 2, '--pplns-window');
+  const shareRetentionRounds = whole(flags.shareRetention, 1000, '--share-retention', 100_000_000);
+  // PPLNS reads raw shares back over its window: on average a round is one difficulty's work
+  if (shareRetentionRounds < Math.ceil(pplnsWindowFactor) * 10)
+    throw new RangeError(
+      `--share-retention must keep at least 10 rounds per PPLNS window (${Math.ceil(pplnsWindowFactor) * 10}), got ${shareRetentionRounds}`,
+    );
   const minDifficulty = positive(flags.minDifficulty, 2 ** -32, '--min-difficulty');
   return {
     network,
@@ -119,7 +129,8 @@ export function createConfig(flags: PoolFlags = {}): PoolConfig {
     payoutThreshold: threshold,
     payoutTxFee: payoutFee,
     scheme,
-    pplnsWindowFactor: positive(flags.pplnsWindow, 2, '--pplns-window'),
+    pplnsWindowFactor,
+    shareRetentionRounds,
     startDifficulty: positive(
       flags.startDifficulty,
       network === 'regtest' ? 2 ** -32 : 0.001,

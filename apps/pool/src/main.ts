@@ -33,6 +33,10 @@ const program = new Command()
   .option('--payout-fee <coins>', 'network fee of each payout, paid by the pool (default 0.00001)')
   .option('--scheme <name>', 'prop (default) or pplns')
   .option('--pplns-window <n>', 'PPLNS window in multiples of the network difficulty (default 2)')
+  .option(
+    '--share-retention <rounds>',
+    'keep raw shares for this many rounds; per-round totals are kept for good (default 1000)',
+  )
   .option('--start-difficulty <d>', 'share difficulty of a new connection')
   .option('--target-share-seconds <s>', 'vardiff aims at one share per this many seconds (default 5)')
   .option(

@@ -21,6 +21,10 @@ import { shareWeight } from './stratum/shareValidator.js';
 /** How many times a block the node finds too new is sent (once a second) before it counts as refused. */
 const TOO_NEW_RETRIES = 30;
 
+/** Raw shares pruned per tip: at most this many batches of this many rows. */
+const PRUNE_BATCHES = 5;
+const PRUNE_BATCH_ROWS = 10_000;
+
 export interface PoolLogger {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
@@ -168,6 +172,7 @@ export class Pool implements ShareSink {
       try {
         await this.accounting.reconcile(height, this.clock());
         await this.payouts.run(height);
+        this.pruneShares();
         this.booksAt = height;
       } catch (err) {
         this.logger.warn(
@@ -177,6 +182,17 @@ export class Pool implements ShareSink {
       }
     });
     return this.chainWork;
+  }
+
+  /** Raw shares past `--share-retention` rounds, a bounded batch per tip (the pool has one thread). */
+  private pruneShares(): void {
+    let pruned = 0;
+    for (let i = 0; i < PRUNE_BATCHES; i++) {
+      const n = this.store.pruneShares(this.config.shareRetentionRounds, PRUNE_BATCH_ROWS);
+      pruned += n;
+      if (n < PRUNE_BATCH_ROWS) break;
+    }
+    if (pruned > 0) this.logger.info({ pruned }, 'old raw shares pruned (round totals kept)');
   }
 
   isDuplicate(hash: string): boolean {

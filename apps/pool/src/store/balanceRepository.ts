@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
 
+/** The balance queries the dashboard reads, by name (query plans are tested). */
+export const BALANCE_SQL = { all: 'SELECT address, amount FROM balances ORDER BY address' } as const;
+
 /** Matured, unpaid balance per miner (table balances). */
 export class BalanceRepository {
   private readonly stmt;
@@ -10,9 +13,7 @@ export class BalanceRepository {
       set: db.prepare(
         'INSERT INTO balances (address, amount) VALUES (?, ?) ON CONFLICT (address) DO UPDATE SET amount = excluded.amount',
       ),
-      all: db.prepare<[], { address: string; amount: string }>(
-        'SELECT address, amount FROM balances ORDER BY address',
-      ),
+      all: db.prepare<[], { address: string; amount: string }>(BALANCE_SQL.all),
     };
   }
 

@@ -23,6 +23,18 @@ const blockFromRaw = (r: RawBlock): BlockRow => ({
   createdMs: r.created_ms,
 });
 
+/** The block and credit queries the dashboard and accounting read, by name (query plans are tested). */
+export const BLOCK_SQL = {
+  counts: 'SELECT status, COUNT(*) AS n FROM blocks GROUP BY status',
+  recent: 'SELECT * FROM blocks ORDER BY created_ms DESC LIMIT ?',
+  creditsOf: 'SELECT address, amount FROM credits WHERE block_hash = ? ORDER BY address',
+  immatureTotals:
+    "SELECT c.address, CAST(SUM(CAST(c.amount AS INTEGER)) AS TEXT) AS total FROM credits c JOIN blocks b ON b.hash = c.block_hash WHERE b.status = 'pending' GROUP BY c.address",
+  byStatus: 'SELECT * FROM blocks WHERE status = ? ORDER BY height',
+  inRound: 'SELECT * FROM blocks WHERE round = ? ORDER BY created_ms',
+  oldestUnsettledRound: "SELECT MIN(round) AS r FROM blocks WHERE status IN ('submitted', 'pending')",
+} as const;
+
 /** The blocks the pool found and each miner's credit in each (tables blocks and credits). */
 export class BlockRepository {
   private readonly stmt;
@@ -34,20 +46,15 @@ export class BlockRepository {
       ),
       setStatus: db.prepare('UPDATE blocks SET status = ? WHERE hash = ?'),
       get: db.prepare<[string], RawBlock>('SELECT * FROM blocks WHERE hash = ?'),
-      byStatus: db.prepare<[string], RawBlock>('SELECT * FROM blocks WHERE status = ? ORDER BY height'),
-      counts: db.prepare<[], { status: string; n: number }>(
-        'SELECT status, COUNT(*) AS n FROM blocks GROUP BY status',
-      ),
-      recent: db.prepare<[number], RawBlock>('SELECT * FROM blocks ORDER BY created_ms DESC LIMIT ?'),
-      inRound: db.prepare<[number], RawBlock>('SELECT * FROM blocks WHERE round = ? ORDER BY created_ms'),
+      byStatus: db.prepare<[string], RawBlock>(BLOCK_SQL.byStatus),
+      counts: db.prepare<[], { status: string; n: number }>(BLOCK_SQL.counts),
+      recent: db.prepare<[number], RawBlock>(BLOCK_SQL.recent),
+      oldestUnsettledRound: db.prepare<[], { r: number | null }>(BLOCK_SQL.oldestUnsettledRound),
+      inRound: db.prepare<[number], RawBlock>(BLOCK_SQL.inRound),
       deleteCredits: db.prepare('DELETE FROM credits WHERE block_hash = ?'),
       putCredit: db.prepare('INSERT INTO credits (block_hash, address, amount) VALUES (?, ?, ?)'),
-      creditsOf: db.prepare<[string], { address: string; amount: string }>(
-        'SELECT address, amount FROM credits WHERE block_hash = ? ORDER BY address',
-      ),
-      immatureTotals: db.prepare<[], { address: string; total: string }>(
-        "SELECT c.address, CAST(SUM(CAST(c.amount AS INTEGER)) AS TEXT) AS total FROM credits c JOIN blocks b ON b.hash = c.block_hash WHERE b.status = 'pending' GROUP BY c.address",
-      ),
+      creditsOf: db.prepare<[string], { address: string; amount: string }>(BLOCK_SQL.creditsOf),
+      immatureTotals: db.prepare<[], { address: string; total: string }>(BLOCK_SQL.immatureTotals),
     };
   }
 
@@ -92,6 +99,11 @@ export class BlockRepository {
 
   recent(limit: number): BlockRow[] {
     return this.stmt.recent.all(limit).map(blockFromRaw);
+  }
+
+  /** The earliest round of a block not yet accepted or not yet mature, if any. */
+  oldestUnsettledRound(): number | undefined {
+    return this.stmt.oldestUnsettledRound.get()?.r ?? undefined;
   }
 
   inRound(round: number): BlockRow[] {

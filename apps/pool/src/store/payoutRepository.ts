@@ -29,6 +29,16 @@ const payoutFromRaw = (r: RawPayout): PayoutRow => ({
   confirmedBlock: r.confirmed_block,
 });
 
+/** The payout queries the dashboard and payouts read, by name (query plans are tested). */
+export const PAYOUT_SQL = {
+  recent: 'SELECT * FROM payouts ORDER BY nonce DESC LIMIT ?',
+  paidTotals:
+    'SELECT address, CAST(SUM(CAST(amount AS INTEGER)) AS TEXT) AS total FROM payouts GROUP BY address',
+  toWatch:
+    "SELECT * FROM payouts WHERE status IN ('signed', 'sent') OR (status = 'confirmed' AND (confirmed_height IS NULL OR confirmed_height >= ?)) ORDER BY nonce",
+  byStatus: 'SELECT * FROM payouts WHERE status = ? ORDER BY nonce',
+} as const;
+
 /** Payouts, recorded with their signed bytes before they are sent (table payouts). */
 export class PayoutRepository {
   private readonly stmt;
@@ -41,15 +51,11 @@ export class PayoutRepository {
       setStatus: db.prepare(
         'UPDATE payouts SET status = ?, confirmed_height = ?, confirmed_block = ? WHERE txid = ?',
       ),
-      toWatch: db.prepare<[number], RawPayout>(
-        "SELECT * FROM payouts WHERE status IN ('signed', 'sent') OR (status = 'confirmed' AND (confirmed_height IS NULL OR confirmed_height >= ?)) ORDER BY nonce",
-      ),
-      byStatus: db.prepare<[string], RawPayout>('SELECT * FROM payouts WHERE status = ? ORDER BY nonce'),
-      recent: db.prepare<[number], RawPayout>('SELECT * FROM payouts ORDER BY nonce DESC LIMIT ?'),
+      toWatch: db.prepare<[number], RawPayout>(PAYOUT_SQL.toWatch),
+      byStatus: db.prepare<[string], RawPayout>(PAYOUT_SQL.byStatus),
+      recent: db.prepare<[number], RawPayout>(PAYOUT_SQL.recent),
       maxNonce: db.prepare<[], { n: number | null }>('SELECT MAX(nonce) AS n FROM payouts'),
-      paidTotals: db.prepare<[], { address: string; total: string }>(
-        'SELECT address, CAST(SUM(CAST(amount AS INTEGER)) AS TEXT) AS total FROM payouts GROUP BY address',
-      ),
+      paidTotals: db.prepare<[], { address: string; total: string }>(PAYOUT_SQL.paidTotals),
     };
   }
 

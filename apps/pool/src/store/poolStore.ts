@@ -64,6 +64,15 @@ export class PoolStore extends SqliteFile {
   moveRound(from: number, to: number): void {
     this.shares.moveRound(from, to);
   }
+  /**
+   * Deletes up to `limit` raw shares older than the last `keepRounds` rounds, and never of a round
+   * whose block is not yet accepted and mature (its totals and credits stay); how many went.
+   */
+  pruneShares(keepRounds: number, limit: number): number {
+    const unsettled = this.blocks.oldestUnsettledRound();
+    const below = Math.min(this.currentRound() - keepRounds, unsettled ?? Number.POSITIVE_INFINITY);
+    return below > 0 ? this.shares.prune(below, limit) : 0;
+  }
   shareCounts(): Map<string, number> {
     return this.shares.counts();
   }
