@@ -81,6 +81,13 @@ export function auditPool(
       address: string;
       amount: string;
     }>;
+    // the pool keeps per-round totals for good and prunes raw shares of old rounds: splits are
+    // checked against the totals, and the totals against every raw share still there
+    const totals = db.prepare('SELECT round, address, weight FROM round_shares').all() as Array<{
+      round: number;
+      address: string;
+      weight: string;
+    }>;
     const shares = db.prepare('SELECT round, address, weight FROM shares').all() as Array<{
       round: number;
       address: string;
@@ -100,10 +107,18 @@ export function auditPool(
     );
 
     const weights = new Map<number, Map<string, bigint>>();
-    for (const s of shares) {
-      const round = weights.get(s.round) ?? new Map<string, bigint>();
-      round.set(s.address, (round.get(s.address) ?? 0n) + BigInt(s.weight));
-      weights.set(s.round, round);
+    for (const t of totals) {
+      const round = weights.get(t.round) ?? new Map<string, bigint>();
+      round.set(t.address, BigInt(t.weight));
+      weights.set(t.round, round);
+    }
+    const raw = new Map<string, bigint>();
+    for (const s of shares)
+      raw.set(`${s.round} ${s.address}`, (raw.get(`${s.round} ${s.address}`) ?? 0n) + BigInt(s.weight));
+    for (const [key, w] of raw) {
+      const [round, address] = key.split(' ') as [string, string];
+      if (weights.get(Number(round))?.get(address) !== w)
+        throw new Error(`round ${round}: ${address}'s raw shares weigh ${w}, its round total says otherwise`);
     }
     const byBlock = new Map<string, Map<string, bigint>>();
     for (const c of credits) {
