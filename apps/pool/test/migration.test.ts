@@ -6,6 +6,7 @@ import { PoolStore } from '../src/store/poolStore.js';
 import { POOL_SCHEMA_VERSION } from '../src/store/schema.js';
 
 const legacySchema = readFileSync(new URL('./fixtures/pool-schema-v1.sql', import.meta.url), 'utf8');
+const v3Schema = readFileSync(new URL('./fixtures/pool-schema-v3.sql', import.meta.url), 'utf8');
 
 describe("a pool data dir from before the pool's schema was versioned", () => {
   let dir: string;
@@ -59,5 +60,39 @@ describe("a pool data dir from before the pool's schema was versioned", () => {
     expect(store.getMeta('schema_version')).toBe(String(POOL_SCHEMA_VERSION));
     expect(store.payoutsToWatch(0)).toEqual([]);
     store.close();
+  });
+
+  it('version 3 gains round and miner totals summed from its shares, to the base unit', () => {
+    const file = join(dir, 'pool.sqlite');
+    const old = new Database(file);
+    old.exec(v3Schema);
+    const put = old.prepare(
+      "INSERT INTO shares (round, address, worker, weight, height, hash, created_ms) VALUES (?, ?, 'w', ?, 1, ?, 0)",
+    );
+    // weights whose sum is past 2^63: summed as bigint, not as SQLite integers
+    const big = (2n ** 62n + 1n).toString();
+    put.run(1, 'A', big, 'a1');
+    put.run(1, 'A', big, 'a2');
+    put.run(1, 'B', '5', 'b1');
+    put.run(2, 'A', '7', 'a3');
+    old.close();
+    const store = new PoolStore(file);
+    try {
+      expect(store.roundWeights(1)).toEqual(
+        new Map([
+          ['A', 2n ** 63n + 2n],
+          ['B', 5n],
+        ]),
+      );
+      expect(store.roundWeights(2)).toEqual(new Map([['A', 7n]]));
+      expect(store.shareCounts()).toEqual(
+        new Map([
+          ['A', 3],
+          ['B', 1],
+        ]),
+      );
+    } finally {
+      store.close();
+    }
   });
 });

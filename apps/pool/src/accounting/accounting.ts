@@ -36,7 +36,9 @@ export class Accounting {
    * now, from the shares up to and including the block's own (its round for prop, the window for
    * pplns), so shares found later belong to the next block whatever the node's answer's timing.
    * The caller runs this in the transaction that stores the block's share. The credits reach
-   * balances only once the block is accepted and mature.
+   * balances only once the block is accepted and mature; if the node refuses it for good, `reject`
+   * opens the round again (its shares join the next round), so a round stays closed only on a
+   * block the node took.
    */
   recordCandidate(
     hash: string,
