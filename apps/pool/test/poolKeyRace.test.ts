@@ -9,7 +9,7 @@ import { loadOrCreatePoolKey } from '../src/poolKey.js';
 
 const POOL_MAIN = new URL('../dist/main.js', import.meta.url).pathname;
 const PASSPHRASE = 'testkit-passphrase';
-const POOLS = 4;
+const POOLS = 8;
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
