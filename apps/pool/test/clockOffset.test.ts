@@ -106,6 +106,12 @@ describe('a pool whose clock runs ahead of its node', () => {
       const accepted = blocks.filter((b) => b.status === 'pending');
       expect(accepted).toHaveLength(1);
       const credit = accepted[0]?.credits.find((c) => c.address === honest);
+      const onVoid = blocks
+        .filter((x) => x.status !== 'pending')
+        .flatMap((x) => x.credits.filter((c) => c.address === honest).map((c) => c.amount.units));
+      process.stdout.write(
+        `clock +${OFFSET_MS} ms: honest credit on the accepted block ${credit?.amount.units ?? 0} units, on blocks that never paid [${onVoid.join(', ')}]\n`,
+      );
       expect(BigInt(credit?.amount.units ?? '0')).toBeGreaterThan(0n);
       // nothing paid on a block that will never exist
       for (const b of blocks.filter((x) => x.status !== 'pending')) expect(b.credits).toEqual([]);
