@@ -47,7 +47,12 @@ export function createConfig(partial: Partial<NodeConfig> = {}): NodeConfig {
     host,
     port,
     dataDir: partial.dataDir ?? join(homedir(), '.powcoin', network),
-    maxMempoolTxs: wholeInRange('max-mempool-txs', partial.maxMempoolTxs ?? DEFAULT_MAX_MEMPOOL_TXS, 1, 1_000_000),
+    maxMempoolTxs: wholeInRange(
+      'max-mempool-txs',
+      partial.maxMempoolTxs ?? DEFAULT_MAX_MEMPOOL_TXS,
+      1,
+      1_000_000,
+    ),
     maxConnections: partial.maxConnections ?? 256,
     minRelayFee,
     maxPendingPerSender: wholeInRange(

@@ -64,7 +64,9 @@ try {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-    ...(options.minRelayFee === undefined ? {} : { minRelayFee: wholeFlag('min-relay-fee', options.minRelayFee) }),
+    ...(options.minRelayFee === undefined
+      ? {}
+      : { minRelayFee: wholeFlag('min-relay-fee', options.minRelayFee) }),
     ...(options.maxPendingPerSender === undefined
       ? {}
       : { maxPendingPerSender: Number(wholeFlag('max-pending-per-sender', options.maxPendingPerSender)) }),

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import {
   addressFromHash,
   type Block,
-  COIN,
   type ChainParams,
+  COIN,
   createGenesisBlock,
   createTransfer,
   hashToHex,
@@ -70,8 +70,12 @@ function mineOnTip(txs: TransferTx[]): void {
 describe('mempool policy against a hostile world', () => {
   it('refuses a fee below the relay floor with TX_FEE_TOO_LOW and keeps nothing', () => {
     open({ minRelayFee: 1000n });
-    expect(() => mempool.add(pay(0, 1, COIN, 999n, 0))).toThrow(expect.objectContaining({ code: 'TX_FEE_TOO_LOW' }));
-    expect(() => mempool.add(pay(0, 1, COIN, 0n, 0))).toThrow(expect.objectContaining({ code: 'TX_FEE_TOO_LOW' }));
+    expect(() => mempool.add(pay(0, 1, COIN, 999n, 0))).toThrow(
+      expect.objectContaining({ code: 'TX_FEE_TOO_LOW' }),
+    );
+    expect(() => mempool.add(pay(0, 1, COIN, 0n, 0))).toThrow(
+      expect.objectContaining({ code: 'TX_FEE_TOO_LOW' }),
+    );
     expect(mempool.size).toBe(0);
     expect(verifications).toBe(0);
     mempool.add(pay(0, 1, COIN, 1000n, 0));
@@ -82,7 +86,9 @@ describe('mempool policy against a hostile world', () => {
     open();
     const junk = { ...pay(7, 1, COIN, 10_000n, 0), signature: new Uint8Array(64).fill(1) };
     expect(() => mempool.add(junk)).toThrow(expect.objectContaining({ code: 'TX_INSUFFICIENT_FUNDS' }));
-    expect(() => mempool.add(pay(0, 1, COIN, 10n, 3))).toThrow(expect.objectContaining({ code: 'TX_BAD_NONCE' }));
+    expect(() => mempool.add(pay(0, 1, COIN, 10n, 3))).toThrow(
+      expect.objectContaining({ code: 'TX_BAD_NONCE' }),
+    );
     expect(verifications).toBe(0);
     // a funded sender with a forged signature is still refused, after one verification
     const forged = { ...pay(0, 1, COIN, 10n, 0), signature: pay(0, 1, COIN, 11n, 0).signature };
@@ -96,7 +102,9 @@ describe('mempool policy against a hostile world', () => {
     t = performance.now();
     for (let i = 0; i < 20; i++) expect(() => mempool.add(forged)).toThrow();
     const forgedMs = (performance.now() - t) / 20;
-    console.log(`junk from an empty account: ${junkMs.toFixed(3)} ms each; with a signature check: ${forgedMs.toFixed(3)} ms`);
+    console.log(
+      `junk from an empty account: ${junkMs.toFixed(3)} ms each; with a signature check: ${forgedMs.toFixed(3)} ms`,
+    );
   });
 
   it('caps pending transactions per sender with TOO_MANY_PENDING, and admission replays nothing', () => {
@@ -158,7 +166,9 @@ describe('mempool policy against a hostile world', () => {
     expect(chosen.map((tx) => tx.fee)).toEqual(order);
     const picks = chosen.length;
     const bound = picks * 2 * Math.ceil(Math.log2(senders + 1)) + senders * 2;
-    console.log(`template from ${senders} senders: ${mempool.lastSelectionHeap.comparisons} comparisons (rescan would be ~${picks * senders})`);
+    console.log(
+      `template from ${senders} senders: ${mempool.lastSelectionHeap.comparisons} comparisons (rescan would be ~${picks * senders})`,
+    );
     expect(mempool.lastSelectionHeap.comparisons).toBeLessThanOrEqual(bound);
     expect(hashToHex(txid(chosen[0] as TransferTx))).toBeDefined();
     expect(store.getAccount(addressFromHash(params, testKey(1).hash)).balance).toBe(COIN);

@@ -59,6 +59,8 @@ export class Mempool {
   /** txids whose signatures were checked here, so block validation and revalidation skip them. */
   private readonly verified = new Set<string>();
   private readonly senders: SenderQueues;
+  /** Changes with every admission, eviction and revalidation (readers cache by it). */
+  version = 0;
   /** The heap of the last template selection (its comparison count shows the selection's cost). */
   lastSelectionHeap = new HeadHeap();
 
@@ -98,7 +100,10 @@ export class Mempool {
     }
     const minFee = this.limits.minRelayFee ?? 0n;
     if (tx.fee < minFee) {
-      throw new MempoolError('TX_FEE_TOO_LOW', `fee ${tx.fee} is below this node's relay minimum of ${minFee} units`);
+      throw new MempoolError(
+        'TX_FEE_TOO_LOW',
+        `fee ${tx.fee} is below this node's relay minimum of ${minFee} units`,
+      );
     }
     const id = hashToHex(txid(tx));
     if (this.store.mempool.get(id) || this.store.getTxLocation(id)) {
@@ -123,6 +128,7 @@ export class Mempool {
       this.store.mempool.put({ txid: id, sender, nonce: tx.nonce, fee: tx.fee, size: bytes.length, bytes });
     });
     this.senders.admitted(sender, overlay.getAccount(sender));
+    this.version++;
     return id;
   }
 
@@ -147,6 +153,7 @@ export class Mempool {
     }
     this.store.mempool.remove(cheapest.txid);
     this.senders.forget(cheapest.sender);
+    this.version++;
   }
 
   get size(): number {
@@ -195,6 +202,7 @@ export class Mempool {
    */
   revalidate(abandoned: readonly Block[] = []): void {
     this.senders.clear();
+    this.version++;
     const candidates = new Map<string, TransferTx>();
     for (const row of this.store.mempool.all()) candidates.set(row.txid, decodeTx(row.bytes) as TransferTx);
     for (const block of abandoned) {

@@ -38,7 +38,9 @@ export class SenderQueues {
     const overlay = new LedgerOverlay(this.store);
     const rows = this.store.mempool.bySender(sender);
     for (const row of rows) {
-      applyTransfer(this.params, overlay, decodeTx(row.bytes) as TransferTx, { isSignatureVerified: () => true });
+      applyTransfer(this.params, overlay, decodeTx(row.bytes) as TransferTx, {
+        isSignatureVerified: () => true,
+      });
       this.replayed++;
     }
     const state = { account: overlay.getAccount(sender), pending: rows.length };

@@ -1,4 +1,11 @@
-import { applyTransfer, type ChainParams, decodeTx, LedgerOverlay, type LedgerView, type TransferTx } from '@powcoin/core';
+import {
+  applyTransfer,
+  type ChainParams,
+  decodeTx,
+  LedgerOverlay,
+  type LedgerView,
+  type TransferTx,
+} from '@powcoin/core';
 import type { MempoolRow } from '../store/mempoolStore.js';
 
 /** A binary max-heap of senders' queue heads: highest fee first, earlier arrival on a tie. */
