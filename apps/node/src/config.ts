@@ -10,6 +10,21 @@ export interface NodeConfig {
   readonly dataDir: string;
   readonly maxMempoolTxs: number;
   readonly maxConnections: number;
+  /** Lowest fee (base units) a transaction must pay to be relayed and kept. */
+  readonly minRelayFee: bigint;
+  /** Most pending transactions one sender may have (Bitcoin Core's ancestor limit). */
+  readonly maxPendingPerSender: number;
+}
+
+/** Per-network relay floor: devnet refuses free transactions; regtest (local tests) admits them. */
+export const DEFAULT_MIN_RELAY_FEE: Readonly<Record<NetworkName, bigint>> = { devnet: 1000n, regtest: 0n };
+export const DEFAULT_MAX_PENDING_PER_SENDER = 100;
+export const DEFAULT_MAX_MEMPOOL_TXS = 5000;
+
+function wholeInRange(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`--${name} must be a whole number ${min}..${max}, got ${value}`);
+  return value;
 }
 
 export const DEFAULT_NODE_PORT = 5000;
@@ -24,12 +39,27 @@ export function createConfig(partial: Partial<NodeConfig> = {}): NodeConfig {
     throw new RangeError(`--port must be 0..65535, got ${port}`);
   const host = partial.host ?? '127.0.0.1';
   if (host.length === 0 || host.length > 255) throw new RangeError('--host must be a host name or address');
+  const minRelayFee = partial.minRelayFee ?? DEFAULT_MIN_RELAY_FEE[network];
+  if (typeof minRelayFee !== 'bigint' || minRelayFee < 0n || minRelayFee > 21_000_000n * 100_000_000n)
+    throw new RangeError(`--min-relay-fee must be 0 or more base units, got ${String(minRelayFee)}`);
   return {
     network,
     host,
     port,
     dataDir: partial.dataDir ?? join(homedir(), '.powcoin', network),
-    maxMempoolTxs: partial.maxMempoolTxs ?? 5000,
+    maxMempoolTxs: wholeInRange(
+      'max-mempool-txs',
+      partial.maxMempoolTxs ?? DEFAULT_MAX_MEMPOOL_TXS,
+      1,
+      1_000_000,
+    ),
     maxConnections: partial.maxConnections ?? 256,
+    minRelayFee,
+    maxPendingPerSender: wholeInRange(
+      'max-pending-per-sender',
+      partial.maxPendingPerSender ?? DEFAULT_MAX_PENDING_PER_SENDER,
+      1,
+      100_000,
+    ),
   };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `node` CLI: starts a full node. Flags: --port (5000), --host (127.0.0.1), --data-dir, --network.
+ * `node` CLI: starts a full node. Flags: --port (5000), --host (127.0.0.1), --data-dir, --network,
+ * --min-relay-fee, --max-pending-per-sender, --max-mempool-txs.
  */
 import { mkdirSync } from 'node:fs';
 import { getParams } from '@powcoin/core';
@@ -34,6 +35,9 @@ const program = new Command()
     (v: string, all: string[]) => [...all, v],
     [] as string[],
   )
+  .option('--min-relay-fee <units>', 'lowest fee relayed, base units (default devnet 1000, regtest 0)')
+  .option('--max-pending-per-sender <n>', 'most pending transactions per sender (default 100)')
+  .option('--max-mempool-txs <n>', 'most pending transactions in all (default 5000)')
   .showHelpAfterError()
   .parse();
 
@@ -44,7 +48,15 @@ const options = program.opts<{
   dataDir?: string;
   network: string;
   peer: string[];
+  minRelayFee?: string;
+  maxPendingPerSender?: string;
+  maxMempoolTxs?: string;
 }>();
+/** A flag's value as a whole number, or a RangeError naming the flag (exit 2 below). */
+function wholeFlag(name: string, value: string): bigint {
+  if (!/^[0-9]{1,18}$/.test(value)) throw new RangeError(`--${name} must be a whole number, got "${value}"`);
+  return BigInt(value);
+}
 let config: ReturnType<typeof createConfig>;
 try {
   config = createConfig({
@@ -52,6 +64,15 @@ try {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.minRelayFee === undefined
+      ? {}
+      : { minRelayFee: wholeFlag('min-relay-fee', options.minRelayFee) }),
+    ...(options.maxPendingPerSender === undefined
+      ? {}
+      : { maxPendingPerSender: Number(wholeFlag('max-pending-per-sender', options.maxPendingPerSender)) }),
+    ...(options.maxMempoolTxs === undefined
+      ? {}
+      : { maxMempoolTxs: Number(wholeFlag('max-mempool-txs', options.maxMempoolTxs)) }),
   });
 } catch (err) {
   process.stderr.write(`error: ${(err as Error).message}\n`);
@@ -63,6 +84,8 @@ let service: NodeService;
 try {
   service = new NodeService(getParams(config.network), config.dataDir, undefined, {
     maxMempoolTxs: config.maxMempoolTxs,
+    minRelayFee: config.minRelayFee,
+    maxPendingPerSender: config.maxPendingPerSender,
   });
 } catch (err) {
   // another network's chain, a store of another layout, another node on this data dir

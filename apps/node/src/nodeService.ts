@@ -24,11 +24,17 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
     readonly params: ChainParams,
     dataDir: string,
     private readonly clock: () => number = () => Math.floor(Date.now() / 1000),
-    limits = { maxMempoolTxs: 5000 },
+    limits: { maxMempoolTxs: number; minRelayFee?: bigint; maxPendingPerSender?: number } = {
+      maxMempoolTxs: 5000,
+    },
   ) {
     super();
     this.store = new ChainStore(join(dataDir, 'chain.sqlite'));
-    this.mempool = new Mempool(this.store, params, { maxTxs: limits.maxMempoolTxs });
+    this.mempool = new Mempool(this.store, params, {
+      maxTxs: limits.maxMempoolTxs,
+      minRelayFee: limits.minRelayFee ?? 0n,
+      maxPendingPerSender: limits.maxPendingPerSender ?? 100,
+    });
     this.chain = new Chain(this.store, params, { isSignatureVerified: this.mempool.isSignatureVerified });
     this.mempool.revalidate();
   }

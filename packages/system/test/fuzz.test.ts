@@ -58,6 +58,10 @@ const path = fc.oneof(
     (s) => `/template?address=${encodeURIComponent(s)}&extranonceBytes=${encodeURIComponent(s)}`,
   ),
   hostileString.map((s) => `/blocks?from=${encodeURIComponent(s)}&limit=${encodeURIComponent(s)}`),
+  hostileString.map(
+    (s) =>
+      `/mempool?offset=${encodeURIComponent(s)}&limit=${encodeURIComponent(s)}&txids=${encodeURIComponent(s)}`,
+  ),
 );
 
 describe('hostile input against the running servers', () => {

@@ -107,14 +107,14 @@ export function runCli(
 
 /** The node CLI on regtest, on a free loopback port. */
 export async function startNodeProcess(
-  options: { dir?: string; port?: number; peers?: string[] } = {},
+  options: { dir?: string; port?: number; peers?: string[]; args?: string[] } = {},
 ): Promise<Service> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'powcoin-node-'));
   const port = options.port ?? (await freePort());
   const peers = (options.peers ?? []).flatMap((p) => ['--peer', p]);
   return startService(
     'node',
-    ['--network', 'regtest', '--data-dir', dir, '--port', String(port), ...peers],
+    ['--network', 'regtest', '--data-dir', dir, '--port', String(port), ...peers, ...(options.args ?? [])],
     dir,
     port,
     () =>

@@ -15,6 +15,7 @@ import type { NodeService } from '../nodeService.js';
 import type { P2PNetwork } from '../p2p/network.js';
 import { HttpError, toHttpError } from './httpError.js';
 import { blockToJson, txToJson } from './json.js';
+import { mempoolHandler } from './mempoolRoute.js';
 import {
   addPeerBody,
   hashParam,
@@ -198,9 +199,7 @@ export function createApiApp(
     });
   });
 
-  app.get('/mempool', (_req, res) => {
-    res.json({ size: mempool.size, txs: mempool.entries().map((e) => txToJson(params, e.tx)) });
-  });
+  app.get('/mempool', mempoolHandler(service, params, parse));
 
   const submitTx = (req: Request, res: Response) => {
     const { hex } = parse(submitTxBody, req.body, 'body');

@@ -30,7 +30,11 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof ConsensusError)
     return new HttpError(err.code.startsWith('DECODE_') ? 400 : 422, err.code, err.message);
   if (err instanceof MempoolError)
-    return new HttpError(err.code === 'MEMPOOL_FULL' ? 429 : 409, err.code, err.message);
+    return new HttpError(
+      err.code === 'MEMPOOL_FULL' || err.code === 'TOO_MANY_PENDING' ? 429 : 409,
+      err.code,
+      err.message,
+    );
   if (err instanceof PeerError)
     return new HttpError(err.code === 'PEER_LIMIT' ? 409 : 400, err.code, err.message);
   if (err instanceof ChainError)

@@ -10,12 +10,16 @@ import {
   LedgerOverlay,
   type Transaction,
   type TransferTx,
+  transferSigningHash,
   txid,
+  verifySignature,
 } from '@powcoin/core';
 import type { ChainStore } from '../store/chainStore.js';
 import type { MempoolRow } from '../store/mempoolStore.js';
+import { SenderQueues } from './senderQueues.js';
+import { HeadHeap, selectTemplate } from './templateSelection.js';
 
-export type MempoolErrorCode = 'TX_ALREADY_KNOWN' | 'MEMPOOL_FULL';
+export type MempoolErrorCode = 'TX_ALREADY_KNOWN' | 'MEMPOOL_FULL' | 'TX_FEE_TOO_LOW' | 'TOO_MANY_PENDING';
 
 /** A policy refusal (not a consensus rule): the transaction may be valid, this pool will not keep it. */
 export class MempoolError extends Error {
@@ -31,7 +35,16 @@ export class MempoolError extends Error {
 export interface MempoolLimits {
   /** Most transactions kept; past it the lowest fee is evicted (or the newcomer refused). */
   readonly maxTxs: number;
+  /** Lowest fee (base units) admitted; 0 admits free transactions. */
+  readonly minRelayFee?: bigint;
+  /** Most pending transactions of one sender. */
+  readonly maxPendingPerSender?: number;
+  /** The signature check (core's by default); injectable so tests can count it. */
+  readonly verify?: (tx: TransferTx, params: ChainParams) => void;
 }
+
+const coreVerify = (tx: TransferTx, params: ChainParams): void =>
+  verifySignature(tx.senderPublicKey, transferSigningHash(params, tx), tx.signature);
 
 const MAX_VERIFIED_CACHE = 50_000;
 
@@ -45,12 +58,24 @@ const MAX_VERIFIED_CACHE = 50_000;
 export class Mempool {
   /** txids whose signatures were checked here, so block validation and revalidation skip them. */
   private readonly verified = new Set<string>();
+  private readonly senders: SenderQueues;
+  /** Changes with every admission, eviction and revalidation (readers cache by it). */
+  version = 0;
+  /** The heap of the last template selection (its comparison count shows the selection's cost). */
+  lastSelectionHeap = new HeadHeap();
 
   constructor(
     private readonly store: ChainStore,
     private readonly params: ChainParams,
     private readonly limits: MempoolLimits = { maxTxs: 5000 },
-  ) {}
+  ) {
+    this.senders = new SenderQueues(store, params);
+  }
+
+  /** Pending transactions replayed so far to rebuild sender states (admission work, for tests). */
+  get replayedCount(): number {
+    return this.senders.replayed;
+  }
 
   /** Whether a transfer's signature was already verified by this pool. */
   readonly isSignatureVerified = (tx: TransferTx): boolean => this.verified.has(hashToHex(txid(tx)));
@@ -60,7 +85,12 @@ export class Mempool {
     this.verified.add(id);
   }
 
-  /** Validates and adds a transaction; returns its txid. Throws `ConsensusError` or `MempoolError`. */
+  /**
+   * Validates and adds a transaction; returns its txid. Throws `ConsensusError` or `MempoolError`.
+   * Checks run cheapest first (policy, known txid, per-sender cap, nonce and funds against the
+   * sender's pending state) and the signature last, so junk costs no ECDSA verify; the set of
+   * transactions admitted is the same as checking in consensus order.
+   */
   add(tx: Transaction): string {
     if (tx.kind !== 'transfer') {
       throw new ConsensusError(
@@ -68,24 +98,37 @@ export class Mempool {
         'a coinbase is only valid as the first transaction of a block',
       );
     }
+    const minFee = this.limits.minRelayFee ?? 0n;
+    if (tx.fee < minFee) {
+      throw new MempoolError(
+        'TX_FEE_TOO_LOW',
+        `fee ${tx.fee} is below this node's relay minimum of ${minFee} units`,
+      );
+    }
     const id = hashToHex(txid(tx));
     if (this.store.mempool.get(id) || this.store.getTxLocation(id)) {
       throw new MempoolError('TX_ALREADY_KNOWN', `transaction ${id} is already known`);
     }
     const sender = addressFromPublicKey(this.params, tx.senderPublicKey);
-    const overlay = new LedgerOverlay(this.store);
-    for (const row of this.store.mempool.bySender(sender)) {
-      applyTransfer(this.params, overlay, decodeTx(row.bytes) as TransferTx, {
-        isSignatureVerified: () => true,
-      });
+    const cap = this.limits.maxPendingPerSender ?? Number.POSITIVE_INFINITY;
+    if (this.senders.stateOf(sender).pending >= cap) {
+      throw new MempoolError(
+        'TOO_MANY_PENDING',
+        `${sender} already has ${cap} pending transactions, the most this node keeps per sender; wait for a block`,
+      );
     }
-    applyTransfer(this.params, overlay, tx, { isSignatureVerified: this.isSignatureVerified });
+    const overlay = new LedgerOverlay(this.senders.viewFor(sender));
+    // nonce, funds, amount rules without the signature; it is verified only if they all pass
+    applyTransfer(this.params, overlay, tx, { isSignatureVerified: () => true });
+    if (!this.isSignatureVerified(tx)) (this.limits.verify ?? coreVerify)(tx, this.params);
     this.remember(id);
     this.store.transaction(() => {
       if (this.store.mempool.count() >= this.limits.maxTxs) this.evictFor(tx.fee, sender);
       const bytes = encodeTx(tx);
       this.store.mempool.put({ txid: id, sender, nonce: tx.nonce, fee: tx.fee, size: bytes.length, bytes });
     });
+    this.senders.admitted(sender, overlay.getAccount(sender));
+    this.version++;
     return id;
   }
 
@@ -109,6 +152,8 @@ export class Mempool {
       );
     }
     this.store.mempool.remove(cheapest.txid);
+    this.senders.forget(cheapest.sender);
+    this.version++;
   }
 
   get size(): number {
@@ -140,40 +185,15 @@ export class Mempool {
    * checked in sequence against the tip, within `maxBytes`.
    */
   selectForBlock(maxBytes: number): TransferTx[] {
-    const queues = new Map<string, MempoolRow[]>();
-    for (const row of this.store.mempool.all()) {
-      const q = queues.get(row.sender) ?? [];
-      q.push(row);
-      queues.set(row.sender, q);
-    }
-    for (const q of queues.values()) q.sort((a, b) => a.nonce - b.nonce);
-    const overlay = new LedgerOverlay(this.store);
-    const chosen: TransferTx[] = [];
-    let bytes = 0;
-    for (;;) {
-      let best: MempoolRow | undefined;
-      for (const q of queues.values()) {
-        const head = q[0];
-        if (head && (!best || head.fee > best.fee || (head.fee === best.fee && head.seq < best.seq)))
-          best = head;
-      }
-      if (!best) break;
-      const queue = queues.get(best.sender) as MempoolRow[];
-      if (bytes + best.size > maxBytes) {
-        queues.delete(best.sender);
-        continue;
-      }
-      const tx = decodeTx(best.bytes) as TransferTx;
-      try {
-        applyTransfer(this.params, overlay, tx, { isSignatureVerified: this.isSignatureVerified });
-        chosen.push(tx);
-        bytes += best.size;
-        queue.shift();
-      } catch {
-        queues.delete(best.sender); // the rest of this sender's sequence cannot follow
-      }
-    }
-    return chosen;
+    this.lastSelectionHeap = new HeadHeap();
+    return selectTemplate(
+      this.params,
+      this.store,
+      this.store.mempool.all(),
+      maxBytes,
+      this.isSignatureVerified,
+      this.lastSelectionHeap,
+    );
   }
 
   /**
@@ -181,6 +201,8 @@ export class Mempool {
    * ones leave, and every sender's sequence is re-checked against the tip (invalid ones dropped).
    */
   revalidate(abandoned: readonly Block[] = []): void {
+    this.senders.clear();
+    this.version++;
     const candidates = new Map<string, TransferTx>();
     for (const row of this.store.mempool.all()) candidates.set(row.txid, decodeTx(row.bytes) as TransferTx);
     for (const block of abandoned) {
