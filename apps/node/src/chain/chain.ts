@@ -86,6 +86,15 @@ export class Chain {
       if (genesisHash !== params.genesis.hash) {
         throw new Error(`data dir holds a chain with genesis ${genesisHash}, not ${params.network}'s`);
       }
+      // Block times may not go back since the time-warp fix: a chain mined before it may break the rule.
+      const backwards = params.retarget ? store.firstBackwardsTime() : undefined;
+      if (backwards) {
+        throw new Error(
+          `data dir holds a chain made under older ${params.network} rules: block ${backwards.height} is stamped ` +
+            `${backwards.time}, before its parent's ${backwards.parentTime}, which block times may no longer do; ` +
+            'move the data dir away (or delete it) to start the chain afresh',
+        );
+      }
     }
   }
 
