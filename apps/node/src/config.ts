@@ -10,6 +10,8 @@ export interface NodeConfig {
   readonly dataDir: string;
   readonly maxMempoolTxs: number;
   readonly maxConnections: number;
+  /** Side branches more than this many tip blocks of work behind the tip are refused. */
+  readonly sidePruneDepth: number;
 }
 
 export const DEFAULT_NODE_PORT = 5000;
@@ -24,7 +26,11 @@ export function createConfig(partial: Partial<NodeConfig> = {}): NodeConfig {
     throw new RangeError(`--port must be 0..65535, got ${port}`);
   const host = partial.host ?? '127.0.0.1';
   if (host.length === 0 || host.length > 255) throw new RangeError('--host must be a host name or address');
+  const sidePruneDepth = partial.sidePruneDepth ?? 144;
+  if (!Number.isInteger(sidePruneDepth) || sidePruneDepth < 1 || sidePruneDepth > 100_000)
+    throw new RangeError(`--side-prune-depth must be 1..100000, got ${sidePruneDepth}`);
   return {
+    sidePruneDepth,
     network,
     host,
     port,

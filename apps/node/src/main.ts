@@ -29,6 +29,11 @@ const program = new Command()
   .option('--data-dir <dir>', 'where the chain is stored (default ~/.powcoin/<network>)')
   .option('--network <name>', 'regtest or devnet', 'devnet')
   .option(
+    '--side-prune-depth <blocks>',
+    'refuse side branches this many blocks of work behind the tip',
+    integer,
+  )
+  .option(
     '--peer <url>',
     'a peer node to connect to (repeatable), e.g. http://127.0.0.1:5001',
     (v: string, all: string[]) => [...all, v],
@@ -44,6 +49,7 @@ const options = program.opts<{
   dataDir?: string;
   network: string;
   peer: string[];
+  sidePruneDepth?: number;
 }>();
 let config: ReturnType<typeof createConfig>;
 try {
@@ -52,6 +58,7 @@ try {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.sidePruneDepth === undefined ? {} : { sidePruneDepth: options.sidePruneDepth }),
   });
 } catch (err) {
   process.stderr.write(`error: ${(err as Error).message}\n`);
@@ -63,6 +70,7 @@ let service: NodeService;
 try {
   service = new NodeService(getParams(config.network), config.dataDir, undefined, {
     maxMempoolTxs: config.maxMempoolTxs,
+    sidePruneDepth: config.sidePruneDepth,
   });
 } catch (err) {
   // another network's chain, a store of another layout, another node on this data dir

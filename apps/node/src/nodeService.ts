@@ -24,12 +24,15 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
     readonly params: ChainParams,
     dataDir: string,
     private readonly clock: () => number = () => Math.floor(Date.now() / 1000),
-    limits = { maxMempoolTxs: 5000 },
+    limits: { maxMempoolTxs: number; sidePruneDepth?: number } = { maxMempoolTxs: 5000 },
   ) {
     super();
     this.store = new ChainStore(join(dataDir, 'chain.sqlite'));
     this.mempool = new Mempool(this.store, params, { maxTxs: limits.maxMempoolTxs });
-    this.chain = new Chain(this.store, params, { isSignatureVerified: this.mempool.isSignatureVerified });
+    this.chain = new Chain(this.store, params, {
+      isSignatureVerified: this.mempool.isSignatureVerified,
+      ...(limits.sidePruneDepth === undefined ? {} : { sidePruneDepth: limits.sidePruneDepth }),
+    });
     this.mempool.revalidate();
   }
 

@@ -67,7 +67,15 @@ function entryOf(row: HeaderRow): ChainEntry {
  * the most work, and moves the ledger between branches. Every change of the active chain
  * (one block, or a whole reorg) is one atomic store transaction.
  */
+/** Default of --side-prune-depth: blocks of tip work a side branch may trail by. */
+export const DEFAULT_SIDE_PRUNE_DEPTH = 144;
+
 export interface ChainOptions {
+  /**
+   * A block or header whose chain has less work than the tip's minus this many tip blocks' work
+   * is refused (BLOCK_LOW_WORK) before anything is written: cheap side branches cannot fill the disk.
+   */
+  readonly sidePruneDepth?: number;
   /** Signatures already verified elsewhere (the mempool), so blocks do not check them twice. */
   readonly isSignatureVerified?: (tx: TransferTx) => boolean;
 }
@@ -114,6 +122,21 @@ export class Chain {
       this.store.putBlock(hash, encodeBlock(block));
       this.connect(block, hash, 0);
     });
+  }
+
+  /** Throws BLOCK_LOW_WORK when a block of `bits` on a parent of `parentWork` is too far behind the tip. */
+  private refuseLowWork(hash: string, parentWork: bigint, bits: number): void {
+    const tip = this.tip();
+    const work = chainWorkOf(parentWork, bits);
+    const tipBlockWork = chainWorkOf(0n, this.store.getHeader(tip.hash)?.bits ?? this.params.powLimitBits);
+    const floor =
+      tip.chainWork - BigInt(this.options.sidePruneDepth ?? DEFAULT_SIDE_PRUNE_DEPTH) * tipBlockWork;
+    if (work < floor) {
+      throw new ChainError(
+        'BLOCK_LOW_WORK',
+        `block ${hash} has chain work ${work}, below ${floor} (tip's minus the side prune depth)`,
+      );
+    }
   }
 
   /** The active chain's tip. */
@@ -174,6 +197,7 @@ export class Chain {
       // add rows (any bits, no proof of work) with one request each.
       throw new ChainError('BLOCK_KNOWN_INVALID', `block ${hash} builds on invalid block ${prevHash}`);
     }
+    this.refuseLowWork(hash, parent.chainWork, block.header.bits);
     const height = parent.height + 1;
     // Header (link, bits, time, proof of work) and body are checked before anything is written.
     validateHeader(block.header, headerContextFromAncestors(this.params, this.ancestors(parent), now));
@@ -211,6 +235,7 @@ export class Chain {
         throw new ChainError('BLOCK_PARENT_UNKNOWN', `parent ${prevHash} of header ${hash} is unknown`);
       if (parent.invalid)
         throw new ChainError('BLOCK_KNOWN_INVALID', `header ${hash} builds on an invalid block`);
+      this.refuseLowWork(hash, parent.chainWork, header.bits);
       validateHeader(header, headerContextFromAncestors(this.params, this.ancestors(parent), now));
       this.store.transaction(() => this.storeHeader(header, hash, parent));
       added++;
