@@ -30,6 +30,8 @@ import {
 import type { ChainStore, HeaderRow } from '../store/chainStore.js';
 import { undoFromJson, undoToJson } from '../store/records.js';
 import { ChainError } from './chainError.js';
+import { DEFAULT_SIDE_PRUNE_DEPTH, lowWorkFloor, validateBranchWork } from './lowWork.js';
+import { validateStoredBlockTimes } from './storedRules.js';
 
 /** Ancestors needed for a header context: max(median-time span, retarget window + 1). */
 const CONTEXT_DEPTH = 32;
@@ -67,9 +69,6 @@ function entryOf(row: HeaderRow): ChainEntry {
  * the most work, and moves the ledger between branches. Every change of the active chain
  * (one block, or a whole reorg) is one atomic store transaction.
  */
-/** Default of --side-prune-depth: blocks of tip work a side branch may trail by. */
-export const DEFAULT_SIDE_PRUNE_DEPTH = 144;
-
 export interface ChainOptions {
   /**
    * A block or header whose chain has less work than the tip's minus this many tip blocks' work
@@ -94,15 +93,7 @@ export class Chain {
       if (genesisHash !== params.genesis.hash) {
         throw new Error(`data dir holds a chain with genesis ${genesisHash}, not ${params.network}'s`);
       }
-      // Block times may not go back since the time-warp fix: a chain mined before it may break the rule.
-      const backwards = params.retarget ? store.firstBackwardsTime() : undefined;
-      if (backwards) {
-        throw new Error(
-          `data dir holds a chain made under older ${params.network} rules: block ${backwards.height} is stamped ` +
-            `${backwards.time}, before its parent's ${backwards.parentTime}, which block times may no longer do; ` +
-            'move the data dir away (or delete it) to start the chain afresh',
-        );
-      }
+      validateStoredBlockTimes(store, params);
     }
   }
 
@@ -127,16 +118,9 @@ export class Chain {
   /** Throws BLOCK_LOW_WORK when a block of `bits` on a parent of `parentWork` is too far behind the tip. */
   private refuseLowWork(hash: string, parentWork: bigint, bits: number): void {
     const tip = this.tip();
-    const work = chainWorkOf(parentWork, bits);
-    const tipBlockWork = chainWorkOf(0n, this.store.getHeader(tip.hash)?.bits ?? this.params.powLimitBits);
-    const floor =
-      tip.chainWork - BigInt(this.options.sidePruneDepth ?? DEFAULT_SIDE_PRUNE_DEPTH) * tipBlockWork;
-    if (work < floor) {
-      throw new ChainError(
-        'BLOCK_LOW_WORK',
-        `block ${hash} has chain work ${work}, below ${floor} (tip's minus the side prune depth)`,
-      );
-    }
+    const tipBits = this.store.getHeader(tip.hash)?.bits ?? this.params.powLimitBits;
+    const depth = this.options.sidePruneDepth ?? DEFAULT_SIDE_PRUNE_DEPTH;
+    validateBranchWork(hash, chainWorkOf(parentWork, bits), lowWorkFloor(tip.chainWork, tipBits, depth));
   }
 
   /** The active chain's tip. */
