@@ -14,6 +14,8 @@ export interface NodeConfig {
   readonly minRelayFee: bigint;
   /** Most pending transactions one sender may have (Bitcoin Core's ancestor limit). */
   readonly maxPendingPerSender: number;
+  /** Side branches more than this many tip blocks of work behind the tip are refused. */
+  readonly sidePruneDepth: number;
 }
 
 /** Per-network relay floor: devnet refuses free transactions; regtest (local tests) admits them. */
@@ -42,7 +44,11 @@ export function createConfig(partial: Partial<NodeConfig> = {}): NodeConfig {
   const minRelayFee = partial.minRelayFee ?? DEFAULT_MIN_RELAY_FEE[network];
   if (typeof minRelayFee !== 'bigint' || minRelayFee < 0n || minRelayFee > 21_000_000n * 100_000_000n)
     throw new RangeError(`--min-relay-fee must be 0 or more base units, got ${String(minRelayFee)}`);
+  const sidePruneDepth = partial.sidePruneDepth ?? 144;
+  if (!Number.isInteger(sidePruneDepth) || sidePruneDepth < 1 || sidePruneDepth > 100_000)
+    throw new RangeError(`--side-prune-depth must be 1..100000, got ${sidePruneDepth}`);
   return {
+    sidePruneDepth,
     network,
     host,
     port,

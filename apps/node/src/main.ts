@@ -30,6 +30,11 @@ const program = new Command()
   .option('--data-dir <dir>', 'where the chain is stored (default ~/.powcoin/<network>)')
   .option('--network <name>', 'regtest or devnet', 'devnet')
   .option(
+    '--side-prune-depth <blocks>',
+    'refuse side branches this many blocks of work behind the tip',
+    integer,
+  )
+  .option(
     '--peer <url>',
     'a peer node to connect to (repeatable), e.g. http://127.0.0.1:5001',
     (v: string, all: string[]) => [...all, v],
@@ -51,6 +56,7 @@ const options = program.opts<{
   minRelayFee?: string;
   maxPendingPerSender?: string;
   maxMempoolTxs?: string;
+  sidePruneDepth?: number;
 }>();
 /** A flag's value as a whole number, or a RangeError naming the flag (exit 2 below). */
 function wholeFlag(name: string, value: string): bigint {
@@ -73,6 +79,7 @@ try {
     ...(options.maxMempoolTxs === undefined
       ? {}
       : { maxMempoolTxs: Number(wholeFlag('max-mempool-txs', options.maxMempoolTxs)) }),
+    ...(options.sidePruneDepth === undefined ? {} : { sidePruneDepth: options.sidePruneDepth }),
   });
 } catch (err) {
   process.stderr.write(`error: ${(err as Error).message}\n`);
@@ -86,6 +93,7 @@ try {
     maxMempoolTxs: config.maxMempoolTxs,
     minRelayFee: config.minRelayFee,
     maxPendingPerSender: config.maxPendingPerSender,
+    sidePruneDepth: config.sidePruneDepth,
   });
 } catch (err) {
   // another network's chain, a store of another layout, another node on this data dir

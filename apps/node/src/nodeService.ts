@@ -24,9 +24,12 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
     readonly params: ChainParams,
     dataDir: string,
     private readonly clock: () => number = () => Math.floor(Date.now() / 1000),
-    limits: { maxMempoolTxs: number; minRelayFee?: bigint; maxPendingPerSender?: number } = {
-      maxMempoolTxs: 5000,
-    },
+    limits: {
+      maxMempoolTxs: number;
+      minRelayFee?: bigint;
+      maxPendingPerSender?: number;
+      sidePruneDepth?: number;
+    } = { maxMempoolTxs: 5000 },
   ) {
     super();
     this.store = new ChainStore(join(dataDir, 'chain.sqlite'));
@@ -35,7 +38,10 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
       minRelayFee: limits.minRelayFee ?? 0n,
       maxPendingPerSender: limits.maxPendingPerSender ?? 100,
     });
-    this.chain = new Chain(this.store, params, { isSignatureVerified: this.mempool.isSignatureVerified });
+    this.chain = new Chain(this.store, params, {
+      isSignatureVerified: this.mempool.isSignatureVerified,
+      ...(limits.sidePruneDepth === undefined ? {} : { sidePruneDepth: limits.sidePruneDepth }),
+    });
     this.mempool.revalidate();
   }
 

@@ -218,3 +218,31 @@ describe('chain on SQLite', () => {
     expect(storedLedger()).toEqual(ledger);
   });
 });
+
+describe('cheap side branches', () => {
+  it('refuses (BLOCK_LOW_WORK, nothing written) a block whose branch trails the tip by more than the depth', () => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+    dir = mkdtempSync(join(tmpdir(), 'powcoin-chain-'));
+    store = new ChainStore(join(dir, 'chain.sqlite'));
+    chain = new Chain(store, params, { sidePruneDepth: 3 });
+    const genesis = createGenesisBlock(params);
+    const main = mineBranch(genesis, 0, 10, 1);
+    const junk: Block[] = [];
+    for (let i = 0; i < 10; i++)
+      junk.push(buildBlock(params, genesis, 1, { salt: 100 + i, miner: testKey(1).hash }));
+    for (const block of junk) {
+      expect(() => chain.submitBlock(block, NOW)).toThrow(
+        expect.objectContaining({ code: 'BLOCK_LOW_WORK' }),
+      );
+      expect(chain.hasBlock(hashToHex(headerHash(block.header)))).toBe(false);
+      expect(() => chain.acceptHeaders([block.header], NOW)).toThrow(
+        expect.objectContaining({ code: 'BLOCK_LOW_WORK' }),
+      );
+    }
+    // within the depth, a side block is still stored (a branch that may yet win)
+    const near = mineBranch(main[7] as Block, 8, 1, 2);
+    expect(chain.hasBlock(hashToHex(headerHash((near[0] as Block).header)))).toBe(true);
+    expect(chain.tip().height).toBe(10);
+  });
+});

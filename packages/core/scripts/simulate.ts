@@ -88,7 +88,7 @@ async function mineNext(): Promise<void> {
   let header = headerContextFromAncestors(params, ancestors(), now);
   // blocks faster than one a second push their times (median past + 1) ahead of the clock; past
   // half the allowed lead, wait for the clock rather than make a block too far in the future
-  const ahead = header.medianTimePast + 1 - now - params.maxFutureBlockSeconds / 2;
+  const ahead = header.minTime - now - params.maxFutureBlockSeconds / 2;
   if (ahead > 0) {
     await new Promise((resolve) => setTimeout(resolve, ahead * 1000));
     if (stopping) return;
@@ -111,7 +111,7 @@ async function mineNext(): Promise<void> {
     version: 1,
     prevHash: header.parentHash,
     merkleRoot: computeMerkleRoot(all),
-    time: Math.max(now, header.medianTimePast + 1),
+    time: Math.max(now, header.minTime),
     bits: header.expectedBits,
     nonce: 0,
   };

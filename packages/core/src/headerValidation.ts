@@ -13,6 +13,12 @@ export interface HeaderContext {
   readonly height: number;
   readonly expectedBits: number;
   readonly medianTimePast: number;
+  /**
+   * Earliest time the header may carry: after the median time past and, on a network with a
+   * retarget, not before the parent (monotonic block times, so no stamp can reopen a retarget
+   * window earlier than blocks already mined: the time-warp defence).
+   */
+  readonly minTime: number;
   /** The validating node's clock, in seconds: passed in, never read here. */
   readonly now: number;
 }
@@ -35,19 +41,21 @@ export function headerContextFromAncestors(
 ): HeaderContext {
   const parent = ancestors[ancestors.length - 1];
   if (!parent) throw new RangeError('a header context needs the parent header');
+  const mtp = medianTimePast(params, ancestors);
   return {
     params,
     parentHash: parent.hash,
     height: parent.height + 1,
     expectedBits: nextBits(params, ancestors),
-    medianTimePast: medianTimePast(params, ancestors),
+    medianTimePast: mtp,
+    minTime: params.retarget ? Math.max(mtp + 1, parent.time) : mtp + 1,
     now,
   };
 }
 
 /**
  * Checks a (non-genesis) header against its context: link to the parent, `bits` as the retarget
- * rule expects, time after the median time past and not too far ahead, proof of work.
+ * rule expects, time at least `minTime` and not too far ahead, proof of work.
  * Returns the header's hash.
  */
 export function validateHeader(header: BlockHeader, ctx: HeaderContext): Hash32 {
@@ -63,10 +71,11 @@ export function validateHeader(header: BlockHeader, ctx: HeaderContext): Hash32 
       `bits ${bitsHex(ctx.expectedBits)} expected at height ${ctx.height}, got ${bitsHex(header.bits)}`,
     );
   }
-  if (header.time <= ctx.medianTimePast) {
+  if (header.time < ctx.minTime) {
     throw new ConsensusError(
       'BLOCK_TIME_TOO_OLD',
-      `time ${header.time} must be after the median time past ${ctx.medianTimePast}`,
+      `time ${header.time} must be at least ${ctx.minTime} (after the median time past ${ctx.medianTimePast}` +
+        `${ctx.params.retarget ? ' and not before the parent' : ''})`,
     );
   }
   const latest = ctx.now + ctx.params.maxFutureBlockSeconds;

@@ -30,6 +30,8 @@ import {
 import type { ChainStore, HeaderRow } from '../store/chainStore.js';
 import { undoFromJson, undoToJson } from '../store/records.js';
 import { ChainError } from './chainError.js';
+import { DEFAULT_SIDE_PRUNE_DEPTH, lowWorkFloor, validateBranchWork } from './lowWork.js';
+import { validateStoredBlockTimes } from './storedRules.js';
 
 /** Ancestors needed for a header context: max(median-time span, retarget window + 1). */
 const CONTEXT_DEPTH = 32;
@@ -68,6 +70,11 @@ function entryOf(row: HeaderRow): ChainEntry {
  * (one block, or a whole reorg) is one atomic store transaction.
  */
 export interface ChainOptions {
+  /**
+   * A block or header whose chain has less work than the tip's minus this many tip blocks' work
+   * is refused (BLOCK_LOW_WORK) before anything is written: cheap side branches cannot fill the disk.
+   */
+  readonly sidePruneDepth?: number;
   /** Signatures already verified elsewhere (the mempool), so blocks do not check them twice. */
   readonly isSignatureVerified?: (tx: TransferTx) => boolean;
 }
@@ -86,6 +93,7 @@ export class Chain {
       if (genesisHash !== params.genesis.hash) {
         throw new Error(`data dir holds a chain with genesis ${genesisHash}, not ${params.network}'s`);
       }
+      validateStoredBlockTimes(store, params);
     }
   }
 
@@ -105,6 +113,14 @@ export class Chain {
       this.store.putBlock(hash, encodeBlock(block));
       this.connect(block, hash, 0);
     });
+  }
+
+  /** Throws BLOCK_LOW_WORK when a block of `bits` on a parent of `parentWork` is too far behind the tip. */
+  private refuseLowWork(hash: string, parentWork: bigint, bits: number): void {
+    const tip = this.tip();
+    const tipBits = this.store.getHeader(tip.hash)?.bits ?? this.params.powLimitBits;
+    const depth = this.options.sidePruneDepth ?? DEFAULT_SIDE_PRUNE_DEPTH;
+    validateBranchWork(hash, chainWorkOf(parentWork, bits), lowWorkFloor(tip.chainWork, tipBits, depth));
   }
 
   /** The active chain's tip. */
@@ -165,6 +181,7 @@ export class Chain {
       // add rows (any bits, no proof of work) with one request each.
       throw new ChainError('BLOCK_KNOWN_INVALID', `block ${hash} builds on invalid block ${prevHash}`);
     }
+    this.refuseLowWork(hash, parent.chainWork, block.header.bits);
     const height = parent.height + 1;
     // Header (link, bits, time, proof of work) and body are checked before anything is written.
     validateHeader(block.header, headerContextFromAncestors(this.params, this.ancestors(parent), now));
@@ -202,6 +219,7 @@ export class Chain {
         throw new ChainError('BLOCK_PARENT_UNKNOWN', `parent ${prevHash} of header ${hash} is unknown`);
       if (parent.invalid)
         throw new ChainError('BLOCK_KNOWN_INVALID', `header ${hash} builds on an invalid block`);
+      this.refuseLowWork(hash, parent.chainWork, header.bits);
       validateHeader(header, headerContextFromAncestors(this.params, this.ancestors(parent), now));
       this.store.transaction(() => this.storeHeader(header, hash, parent));
       added++;

@@ -1,5 +1,10 @@
 /** Why the node refused a block for reasons outside the consensus rules themselves. */
-export type ChainErrorCode = 'BLOCK_PARENT_UNKNOWN' | 'BLOCK_KNOWN_INVALID' | 'BLOCK_DUPLICATE';
+/** `BLOCK_LOW_WORK`: a branch too far behind the tip to be stored; ignored, not punished. */
+export type ChainErrorCode =
+  | 'BLOCK_PARENT_UNKNOWN'
+  | 'BLOCK_KNOWN_INVALID'
+  | 'BLOCK_DUPLICATE'
+  | 'BLOCK_LOW_WORK';
 
 export class ChainError extends Error {
   constructor(

@@ -375,7 +375,8 @@ export class P2PNetwork {
       this.service.submitBlock(decodeBlock(hexToBytes(hex), this.service.params.maxBlockBytes));
     } catch (err) {
       if (err instanceof ChainError && err.code === 'BLOCK_PARENT_UNKNOWN') void this.sync(peer);
-      else if (err instanceof ChainError && err.code === 'BLOCK_DUPLICATE') return;
+      else if (err instanceof ChainError && (err.code === 'BLOCK_DUPLICATE' || err.code === 'BLOCK_LOW_WORK'))
+        return;
       else if (isAheadOfClock(err))
         this.logger.info({ peer: peer.address, why: err.message }, 'block ignored');
       else if (err instanceof ConsensusError || err instanceof ChainError)
@@ -433,7 +434,7 @@ export class P2PNetwork {
         try {
           chain.acceptHeaders(headers, this.service.now());
         } catch (err) {
-          if (isAheadOfClock(err)) {
+          if (isAheadOfClock(err) || (err instanceof ChainError && err.code === 'BLOCK_LOW_WORK')) {
             this.logger.info({ peer: peer.address, why: err.message }, 'sync paused');
             return;
           }
@@ -467,7 +468,11 @@ export class P2PNetwork {
           try {
             this.service.submitBlock(block);
           } catch (err) {
-            if (err instanceof ChainError && err.code === 'BLOCK_DUPLICATE') continue;
+            if (
+              err instanceof ChainError &&
+              (err.code === 'BLOCK_DUPLICATE' || err.code === 'BLOCK_LOW_WORK')
+            )
+              continue;
             if (isAheadOfClock(err)) {
               this.logger.info({ peer: peer.address, why: err.message }, 'sync paused');
               return;

@@ -157,6 +157,18 @@ export class ChainStore extends SqliteFile implements LedgerView {
     this.stmt.putBlock.run(hash, bytes);
   }
 
+  /** The lowest active-chain block stamped earlier than its parent, if any. */
+  firstBackwardsTime(): { height: number; time: number; parentTime: number } | undefined {
+    return this.db
+      .prepare<[], { height: number; time: number; parentTime: number }>(
+        `SELECT m.height AS height, h.time AS time, p.time AS parentTime
+           FROM main_chain m JOIN headers h ON h.hash = m.hash
+           JOIN main_chain pm ON pm.height = m.height - 1 JOIN headers p ON p.hash = pm.hash
+          WHERE h.time < p.time ORDER BY m.height LIMIT 1`,
+      )
+      .get();
+  }
+
   mainHashAt(height: number): string | undefined {
     return this.stmt.mainAt.get(height)?.hash;
   }
