@@ -21,6 +21,7 @@ import {
   walletExists,
 } from './keystore/walletFile.js';
 import type { NodeApi } from './nodeApi.js';
+import { FilePendingRecord, pendingPathFor } from './pendingSends.js';
 import { INPUT_ERROR_CODES, WalletError } from './walletError.js';
 import { DEFAULT_FEE, DEFAULT_MAX_FEE, parseSendInput, WalletService } from './walletService.js';
 
@@ -36,6 +37,8 @@ export const EXIT = {
   KEYSTORE: 4,
   REJECTED: 5,
   UNKNOWN_OUTCOME: 6,
+  /** An earlier send is not confirmed yet: nothing was signed (`--allow-pending` to go on). */
+  PENDING: 7,
 } as const;
 
 export class CommandError extends Error {
@@ -64,9 +67,11 @@ export function toCommandError(err: unknown): CommandError {
         ? EXIT.NODE_DOWN
         : err.code === 'SUBMIT_UNKNOWN'
           ? EXIT.UNKNOWN_OUTCOME
-          : INPUT_ERROR_CODES.has(err.code)
-            ? EXIT.USAGE
-            : EXIT.REJECTED;
+          : err.code === 'PENDING_SEND'
+            ? EXIT.PENDING
+            : INPUT_ERROR_CODES.has(err.code)
+              ? EXIT.USAGE
+              : EXIT.REJECTED;
     return new CommandError(code, err.message, err.txid ? { txid: err.txid } : {});
   }
   if ((err as NodeJS.ErrnoException).code === 'ENOENT')
@@ -191,7 +196,15 @@ export const DEFAULT_WAIT: WaitOptions = { pollMs: 500, nodeDownMs: 30_000 };
 
 export async function sendCommand(
   ctx: CommandContext,
-  opts: { to: string; amount: string; fee?: string; maxFee?: string; account?: string; wait?: boolean },
+  opts: {
+    to: string;
+    amount: string;
+    fee?: string;
+    maxFee?: string;
+    account?: string;
+    wait?: boolean;
+    allowPending?: boolean;
+  },
   waitOptions: WaitOptions = DEFAULT_WAIT,
 ): Promise<void> {
   let maxFee = DEFAULT_MAX_FEE;
@@ -206,10 +219,21 @@ export async function sendCommand(
   const fee = opts.fee ?? DEFAULT_FEE;
   parseSendInput(getParams(readWalletHeader(ctx.keystorePath).network), opts.to, opts.amount, fee, maxFee);
   const wallet = await openWallet(ctx.keystorePath, await ctx.passphrase());
-  const service = new WalletService(ctx.node, wallet);
+  const service = new WalletService(
+    ctx.node,
+    wallet,
+    new FilePendingRecord(pendingPathFor(ctx.keystorePath)),
+  );
   await service.checkNetwork();
   const account = pickAccount(wallet, opts.account);
-  const prepared = await service.prepareSend(account, opts.to, opts.amount, opts.fee ?? DEFAULT_FEE, maxFee);
+  const prepared = await service.prepareSend(
+    account,
+    opts.to,
+    opts.amount,
+    opts.fee ?? DEFAULT_FEE,
+    maxFee,
+    opts.allowPending ?? false,
+  );
   const id = prepared.txid;
   const report = (status: string, text: string, extra: Record<string, unknown> = {}) =>
     out(

@@ -119,6 +119,7 @@ program
   .option('--max-fee <coins>', 'refuse a fee above this (a typo guard)', '1')
   .option('--account <label>', 'send from this account (default: the first)')
   .option('--wait', 'wait until a block holds the transaction (exit 3 after 30 s without the node)')
+  .option('--allow-pending', 'sign even though an earlier send is not confirmed yet (else exit 7)')
   .option('--json', 'print JSON')
   .action(
     (o: {
@@ -128,6 +129,7 @@ program
       maxFee: string;
       account?: string;
       wait?: boolean;
+      allowPending?: boolean;
       json?: boolean;
     }) => run((ctx) => sendCommand(ctx, o), o.json ?? false),
   );

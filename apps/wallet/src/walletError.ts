@@ -11,6 +11,7 @@ export type WalletErrorCode =
   | 'NODE_DOWN'
   | 'NODE_REJECTED'
   | 'PASSPHRASE_MISMATCH'
+  | 'PENDING_SEND'
   | 'SUBMIT_UNKNOWN'
   | 'WEAK_PASSPHRASE'
   | 'WRONG_NETWORK';

@@ -17,6 +17,7 @@ import {
 import { type AddressInfo, NodeAnswerError, NodeRefusal } from '@powcoin/node-client';
 import type { Account, Wallet } from './keystore/walletFile.js';
 import type { NodeApi } from './nodeApi.js';
+import { MemoryPendingRecord, type PendingRecord, type PendingSend } from './pendingSends.js';
 import { WalletError } from './walletError.js';
 
 /** The fee a send uses unless the user changes it. */
@@ -30,6 +31,8 @@ export const DEFAULT_MAX_FEE = COIN;
 
 export interface PreparedSend {
   readonly tx: TransferTx;
+  /** The signing account's address. */
+  readonly from: string;
   readonly to: string;
   readonly amount: bigint;
   readonly fee: bigint;
@@ -123,6 +126,8 @@ export class WalletService {
   constructor(
     readonly node: NodeApi,
     readonly wallet: Wallet,
+    /** What this wallet signed and sent, not yet confirmed (a file beside the keystore in the CLI). */
+    readonly pending: PendingRecord = new MemoryPendingRecord(),
   ) {
     this.params = getParams(wallet.network);
   }
@@ -171,9 +176,20 @@ export class WalletService {
     feeText: string,
     /** Refuse a fee above this (`HIGH_FEE`); undefined: no limit (the caller asks the user). */
     maxFee?: bigint,
+    /** Sign even though an earlier send of this account may still be pending (`PENDING_SEND`). */
+    allowPending = false,
   ): Promise<PreparedSend> {
     const { amount, fee, total } = parseSendInput(this.params, to, amountText, feeText, maxFee);
     const info = await this.info(account, 1);
+    const own = await this.ownPending(account, info.nonce);
+    if (own.length > 0 && !allowPending) {
+      const list = own.map((p) => `${p.txid} (nonce ${p.nonce})`).join(', ');
+      throw new WalletError(
+        'PENDING_SEND',
+        `an earlier send is not confirmed yet and may still go out: ${list}. Check it with \`wallet status <txid>\` before paying again, or send anyway with --allow-pending`,
+        own[0]?.txid,
+      );
+    }
     const spendable = info.balance - info.pending;
     if (total > spendable) {
       const immature = info.immature > 0n ? ` (${formatCoins(info.immature)} more is still immature)` : '';
@@ -186,9 +202,13 @@ export class WalletService {
       to: to.trim(),
       amount,
       fee,
-      nonce: info.nextNonce,
+      // never the node's nextNonce as it stands: a node answering one ahead of the real one would
+      // get a transfer it could hold and broadcast after the user pays again elsewhere. The nonce
+      // is the confirmed one plus this wallet's own pending sends, so a second signing after a
+      // failure reuses the nonce and at most one of the two can confirm.
+      nonce: info.nonce + own.length,
     });
-    return { tx, to: to.trim(), amount, fee, total, txid: hashToHex(txid(tx)) };
+    return { tx, from: account.address, to: to.trim(), amount, fee, total, txid: hashToHex(txid(tx)) };
   }
 
   /**
@@ -196,11 +216,28 @@ export class WalletService {
    * transaction (sent twice, or relayed back) means it was accepted: that is success.
    */
   async send(prepared: PreparedSend): Promise<string> {
+    const hex = bytesToHex(encodeTx(prepared.tx));
+    const entry: PendingSend = {
+      txid: prepared.txid,
+      from: prepared.from,
+      nonce: prepared.tx.nonce,
+      hex,
+    };
+    // recorded before it leaves: from then on the node may hold it whatever it answers
+    await this.pending.update((sends) => ({
+      sends: [...sends.filter((s) => s.txid !== entry.txid), entry],
+      result: undefined,
+    }));
     try {
-      return await this.node.submitTx(bytesToHex(encodeTx(prepared.tx)));
+      return await this.node.submitTx(hex);
     } catch (err) {
       if (err instanceof NodeRefusal && err.code === 'TX_ALREADY_KNOWN') return prepared.txid;
-      if (err instanceof NodeRefusal || neverReachedNode(err)) throw this.nodeError(err);
+      if (err instanceof NodeRefusal || neverReachedNode(err)) {
+        // refused or never sent: the nonce stays the confirmed one, so a second signing conflicts
+        // with this one even if the node lied and keeps it
+        await this.forget(prepared.txid);
+        throw this.nodeError(err);
+      }
       // the request left: the node may have taken it before the reply was lost (a time-out, a
       // connection cut). Say so with the txid; sending again is the user's choice, never ours.
       throw new WalletError(
@@ -209,5 +246,21 @@ export class WalletService {
         prepared.txid,
       );
     }
+  }
+
+  /**
+   * This account's sends not yet confirmed, as recorded; an entry leaves when the chain has used
+   * its nonce (it confirmed, or another transaction took the nonce and it was dropped).
+   */
+  async ownPending(account: Account, confirmedNonce: number): Promise<PendingSend[]> {
+    return this.pending.update((sends) => {
+      const kept = sends.filter((s) => s.from !== account.address || s.nonce >= confirmedNonce);
+      const own = kept.filter((s) => s.from === account.address).sort((a, b) => a.nonce - b.nonce);
+      return { sends: kept, result: own };
+    });
+  }
+
+  private async forget(id: string): Promise<void> {
+    await this.pending.update((sends) => ({ sends: sends.filter((s) => s.txid !== id), result: undefined }));
   }
 }

@@ -1,12 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addressFromPublicKey, COIN, publicKeyFromPrivate, REGTEST } from '@powcoin/core';
+import {
+  addressFromPublicKey,
+  COIN,
+  decodeTx,
+  hexToBytes,
+  publicKeyFromPrivate,
+  REGTEST,
+} from '@powcoin/core';
 import { NodeClient } from '@powcoin/node-client';
 import { waitFor } from '@powcoin/testkit';
 import { render } from 'ink-testing-library';
 import { addAccount, createWallet, readWalletHeader } from '../src/keystore/walletFile.js';
 import type { NodeApi } from '../src/nodeApi.js';
+import { pendingPathFor } from '../src/pendingSends.js';
 import { App } from '../src/ui/App.js';
 import { DEFAULT_FEE } from '../src/walletService.js';
 import { FakeNode } from './fakeNode.js';
@@ -310,6 +318,29 @@ describe('screens', () => {
     node.emit('tip', 21, 'ab'.repeat(32));
     await until(ui.lastFrame, 'confirmed (1 confirmation');
     expect(node.submitCalls).toBe(1);
+    ui.unmount();
+  });
+
+  it('send: a second payment while an earlier one may be pending is warned of and needs y', async () => {
+    // an earlier send at nonce 0, recorded beside the keystore and not confirmed yet
+    const earlier = 'ee'.repeat(32);
+    writeFileSync(
+      pendingPathFor(file),
+      JSON.stringify({ version: 1, sends: [{ txid: earlier, from: ME, nonce: 0, hex: '01' }] }),
+    );
+    const ui = await unlocked();
+    await fillSend(ui, '1');
+    await press(ui.stdin, ENTER);
+    const warned = await until(ui.lastFrame, 'paying again may pay twice');
+    expect(warned).not.toContain('Press y to send');
+    await press(ui.stdin, 'y');
+    await until(ui.lastFrame, 'Press y to send');
+    await press(ui.stdin, 'y');
+    await until(ui.lastFrame, 'Sent. txid');
+    expect(node.submitCalls).toBe(1);
+    // signed after the earlier one (nonce 1), never over it nor at the node's word alone
+    const tx = decodeTx(hexToBytes(node.submitted[0] as string));
+    expect(tx.kind === 'transfer' && tx.nonce).toBe(1);
     ui.unmount();
   });
 

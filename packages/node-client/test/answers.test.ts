@@ -50,7 +50,7 @@ describe('answers over the size cap', () => {
     const err = await new NodeClient(url).status().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NodeAnswerError);
     expect(err).toMatchObject({ tooLarge: true });
-    expect((err as Error).message).toMatch(/GET \/status is larger than 8388608 bytes/);
+    expect((err as Error).message).toMatch(/GET \/status is larger than 16384 bytes/);
     expect(sent).toBeLessThan(64); // the client stopped reading
   });
 

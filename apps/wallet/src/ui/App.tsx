@@ -15,6 +15,7 @@ import {
   walletExists,
 } from '../keystore/walletFile.js';
 import type { NodeApi } from '../nodeApi.js';
+import { FilePendingRecord, pendingPathFor } from '../pendingSends.js';
 import { WalletError } from '../walletError.js';
 import {
   checkRecipient,
@@ -283,8 +284,11 @@ function Main(props: {
   newKey: () => Uint8Array;
 }) {
   const { wallet, node } = props;
-  const service = useRef(new WalletService(node, wallet));
-  service.current = service.current.wallet === wallet ? service.current : new WalletService(node, wallet);
+  // the record of pending sends beside the keystore, shared with the CLI and other windows
+  const record = () => new FilePendingRecord(pendingPathFor(props.keystorePath));
+  const service = useRef(new WalletService(node, wallet, record()));
+  service.current =
+    service.current.wallet === wallet ? service.current : new WalletService(node, wallet, record());
   const [tab, setTab] = useState<Tab>('overview');
   const [accountIndex, setAccountIndex] = useState(0);
   const [info, setInfo] = useState<AddressInfo | undefined>();
@@ -511,7 +515,10 @@ function Send(props: {
   leave: () => void;
 }) {
   const { service, account } = props;
-  const [step, setStep] = useState<'to' | 'amount' | 'fee' | 'confirm' | 'sending' | 'sent'>('to');
+  const [step, setStep] = useState<'to' | 'amount' | 'fee' | 'pending' | 'confirm' | 'sending' | 'sent'>(
+    'to',
+  );
+  const [pendingWarning, setPendingWarning] = useState('');
   const [to, setTo] = useState('');
   const [amount, setAmount] = useState('');
   const [fee, setFee] = useState(DEFAULT_FEE);
@@ -543,12 +550,19 @@ function Send(props: {
     );
   }, [props.tick, step, prepared, service]);
 
-  const prepare = async () => {
+  const prepare = async (allowPending = false) => {
     try {
-      setPrepared(await service.prepareSend(account, to, amount, fee));
+      setPrepared(await service.prepareSend(account, to, amount, fee, undefined, allowPending));
       setError('');
       setStep('confirm');
     } catch (err) {
+      if (err instanceof WalletError && err.code === 'PENDING_SEND') {
+        // an earlier send may still go out: the user decides, nothing is signed yet
+        setPendingWarning(err.message);
+        setError('');
+        setStep('pending');
+        return;
+      }
       setError((err as Error).message);
       const code = (err as WalletError).code;
       setStep(code === 'BAD_ADDRESS' ? 'to' : code === 'BAD_FEE' ? 'fee' : 'amount');
@@ -582,6 +596,8 @@ function Send(props: {
           },
         );
       } else if (step === 'confirm' && (input === 'n' || key.escape)) setStep('amount');
+      else if (step === 'pending' && input === 'y') void prepare(true);
+      else if (step === 'pending' && (input === 'n' || key.escape)) setStep('amount');
       else if (step === 'sent' && input === 'x') {
         submitting.current = false;
         setTo('');
@@ -590,7 +606,7 @@ function Send(props: {
         setStep('to');
       }
     },
-    { isActive: step === 'confirm' || step === 'sent' },
+    { isActive: step === 'confirm' || step === 'sent' || step === 'pending' },
   );
   // Esc while typing leaves the form (the tab keys are off while a field has the focus)
   useInput((_i, key) => key.escape && (props.setEditing(false), props.leave()), { isActive: editing });
@@ -635,9 +651,18 @@ function Send(props: {
           onChange={setFee}
           focus={step === 'fee'}
           maxLength={20}
-          onSubmit={() => void prepare()}
+          onSubmit={() => void prepare(false)}
         />
       </Box>
+      {step === 'pending' ? (
+        <Box flexDirection="column" borderStyle="round" paddingX={1} marginTop={1}>
+          <Text color="yellow" bold>
+            An earlier send is not confirmed yet: paying again may pay twice.
+          </Text>
+          <Text>{pendingWarning}</Text>
+          <Text>Press y to make a second payment anyway, n to go back.</Text>
+        </Box>
+      ) : null}
       {step === 'confirm' && prepared ? (
         <Box flexDirection="column" borderStyle="round" paddingX={1} marginTop={1}>
           <Text>
