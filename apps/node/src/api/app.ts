@@ -6,6 +6,7 @@ import type { P2PNetwork } from '../p2p/network.js';
 import { addressRoutes } from './addressRoutes.js';
 import { adminRoutes } from './adminRoutes.js';
 import { blockRoutes } from './blockRoutes.js';
+import { bodyParsers } from './bodyLimits.js';
 import { HttpError, toHttpError } from './httpError.js';
 import { miningRoutes } from './miningRoutes.js';
 import { txRoutes } from './txRoutes.js';
@@ -52,7 +53,7 @@ export function createApiApp(
     }),
   );
   app.set('query parser', 'simple');
-  app.use(express.json({ limit: params.maxBlockBytes * 2 + 1024, strict: true }));
+  app.use(bodyParsers(params.maxBlockBytes));
   // The block explorer: one static page that reads this API and listens on /ws.
   app.use(express.static(EXPLORER_DIR, { index: 'index.html', maxAge: 0 }));
   app.get('/explorer', (_req, res) => res.redirect('/'));
