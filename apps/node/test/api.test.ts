@@ -235,4 +235,17 @@ describe('HTTP API', () => {
     // a small body of the wrong shape on POST /tx is still a clean 400
     expect((await call('POST', '/tx', undefined, '[[[1]]]')).status).toBe(400);
   });
+
+  it('serves main-chain hashes by height on GET /hashes, bounded per call', async () => {
+    for (let i = 0; i < 3; i++) expect((await mineFromTemplate()).status).toBe(201);
+    const { status, body } = await call('GET', '/hashes?from=1&limit=2');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ height: 3, from: 1 });
+    expect(body.hashes).toEqual([
+      (await call('GET', '/blocks/1')).body.hash,
+      (await call('GET', '/blocks/2')).body.hash,
+    ]);
+    expect((await call('GET', '/hashes')).body.hashes[0]).toBe(params.genesis.hash);
+    expect((await call('GET', '/hashes?limit=5001')).status).toBe(400);
+  });
 });

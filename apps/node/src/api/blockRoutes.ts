@@ -5,7 +5,7 @@ import type { P2PNetwork } from '../p2p/network.js';
 import { HttpError } from './httpError.js';
 import { blockToJson } from './json.js';
 import { parse } from './parse.js';
-import { hashParam, heightParam, rangeQuery } from './schemas.js';
+import { hashesQuery, hashParam, heightParam, rangeQuery } from './schemas.js';
 
 /** Network hashrate estimated from the work and timespan of the last blocks (hashes per second). */
 function estimateHashrate(service: NodeService): number {
@@ -58,6 +58,15 @@ export function blockRoutes(service: NodeService, p2p: P2PNetwork): express.Rout
     const blocks = [];
     for (let h = start; h <= tip && blocks.length < limit; h++) blocks.push(blockAt(String(h)));
     res.json({ height: tip, from: start, blocks });
+  });
+
+  // Light route: main-chain hashes by height, so a client learns hashes without block bodies.
+  router.get('/hashes', (req, res) => {
+    const { from, limit } = parse(hashesQuery, req.query, 'query');
+    const tip = chain.tip().height;
+    const hashes: string[] = [];
+    for (let h = from; h <= tip && hashes.length < limit; h++) hashes.push(store.mainHashAt(h) as string);
+    res.json({ height: tip, from, hashes });
   });
 
   router.get('/blocks/:id', (req, res) => {
