@@ -16,12 +16,15 @@ export interface NodeConfig {
   readonly maxPendingPerSender: number;
   /** Side branches more than this many tip blocks of work behind the tip are refused. */
   readonly sidePruneDepth: number;
+  /** Bytes a /ws subscriber may leave unread before it is disconnected. */
+  readonly wsMaxBuffer: number;
 }
 
 /** Per-network relay floor: devnet refuses free transactions; regtest (local tests) admits them. */
 export const DEFAULT_MIN_RELAY_FEE: Readonly<Record<NetworkName, bigint>> = { devnet: 1000n, regtest: 0n };
 export const DEFAULT_MAX_PENDING_PER_SENDER = 100;
 export const DEFAULT_MAX_MEMPOOL_TXS = 5000;
+export const DEFAULT_WS_MAX_BUFFER = 1024 * 1024;
 
 function wholeInRange(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max)
@@ -66,6 +69,12 @@ export function createConfig(partial: Partial<NodeConfig> = {}): NodeConfig {
       partial.maxPendingPerSender ?? DEFAULT_MAX_PENDING_PER_SENDER,
       1,
       100_000,
+    ),
+    wsMaxBuffer: wholeInRange(
+      'ws-max-buffer',
+      partial.wsMaxBuffer ?? DEFAULT_WS_MAX_BUFFER,
+      1024,
+      1024 * 1024 * 1024,
     ),
   };
 }

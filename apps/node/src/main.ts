@@ -11,7 +11,7 @@ import { createApiApp } from './api/app.js';
 import { createConfig } from './config.js';
 import { NodeService } from './nodeService.js';
 import { P2PNetwork } from './p2p/network.js';
-import { createPushServer } from './ws/pushServer.js';
+import { createPushServer, DEFAULT_PUSH_LIMITS } from './ws/pushServer.js';
 import { routeUpgrades } from './ws/upgrade.js';
 
 function integer(value: string): number {
@@ -43,6 +43,10 @@ const program = new Command()
   .option('--min-relay-fee <units>', 'lowest fee relayed, base units (default devnet 1000, regtest 0)')
   .option('--max-pending-per-sender <n>', 'most pending transactions per sender (default 100)')
   .option('--max-mempool-txs <n>', 'most pending transactions in all (default 5000)')
+  .option(
+    '--ws-max-buffer <bytes>',
+    'bytes a /ws subscriber may leave unread before it is cut off (default 1048576)',
+  )
   .showHelpAfterError()
   .parse();
 
@@ -57,6 +61,7 @@ const options = program.opts<{
   maxPendingPerSender?: string;
   maxMempoolTxs?: string;
   sidePruneDepth?: number;
+  wsMaxBuffer?: string;
 }>();
 /** A flag's value as a whole number, or a RangeError naming the flag (exit 2 below). */
 function wholeFlag(name: string, value: string): bigint {
@@ -80,6 +85,9 @@ try {
       ? {}
       : { maxMempoolTxs: Number(wholeFlag('max-mempool-txs', options.maxMempoolTxs)) }),
     ...(options.sidePruneDepth === undefined ? {} : { sidePruneDepth: options.sidePruneDepth }),
+    ...(options.wsMaxBuffer === undefined
+      ? {}
+      : { wsMaxBuffer: Number(wholeFlag('ws-max-buffer', options.wsMaxBuffer)) }),
   });
 } catch (err) {
   process.stderr.write(`error: ${(err as Error).message}\n`);
@@ -104,7 +112,7 @@ service.on('tip', (result) =>
   logger.info({ height: result.height, hash: result.hash, reorg: result.disconnected.length }, 'new tip'),
 );
 const p2p = new P2PNetwork(service, logger);
-const push = createPushServer(service);
+const push = createPushServer(service, { ...DEFAULT_PUSH_LIMITS, maxBufferBytes: config.wsMaxBuffer });
 const server = createApiApp(service, p2p).listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -211,4 +211,41 @@ describe('HTTP API', () => {
       await local.stop();
     }
   });
+
+  it('refuses a 1.8 MB body of nested brackets on POST /tx and POST /blocks fast, and /status stays quick', async () => {
+    const nested = `${'['.repeat(900_000)}${']'.repeat(900_000)}`;
+    const timed = async (f: () => Promise<unknown>) => {
+      const t0 = performance.now();
+      const out = await f();
+      return { out, ms: performance.now() - t0 };
+    };
+    const tx = await timed(() => call('POST', '/tx', undefined, nested));
+    expect(tx.out).toMatchObject({ status: 413, body: { error: { code: 'BODY_TOO_LARGE' } } });
+    const block = await timed(() => call('POST', '/blocks', undefined, nested));
+    expect(block.out).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    const burst = Array.from({ length: 8 }, () => call('POST', '/blocks', undefined, nested));
+    const status = await timed(() => call('GET', '/status'));
+    await Promise.all(burst);
+    expect(status.out).toMatchObject({ status: 200 });
+    console.log(
+      `nested 1.8 MB body: POST /tx ${tx.ms.toFixed(1)} ms, POST /blocks ${block.ms.toFixed(1)} ms, ` +
+        `/status during a burst of 8 ${status.ms.toFixed(1)} ms`,
+    );
+    expect(status.ms).toBeLessThan(1000);
+    // a small body of the wrong shape on POST /tx is still a clean 400
+    expect((await call('POST', '/tx', undefined, '[[[1]]]')).status).toBe(400);
+  });
+
+  it('serves main-chain hashes by height on GET /hashes, bounded per call', async () => {
+    for (let i = 0; i < 3; i++) expect((await mineFromTemplate()).status).toBe(201);
+    const { status, body } = await call('GET', '/hashes?from=1&limit=2');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ height: 3, from: 1 });
+    expect(body.hashes).toEqual([
+      (await call('GET', '/blocks/1')).body.hash,
+      (await call('GET', '/blocks/2')).body.hash,
+    ]);
+    expect((await call('GET', '/hashes')).body.hashes[0]).toBe(params.genesis.hash);
+    expect((await call('GET', '/hashes?limit=5001')).status).toBe(400);
+  });
 });

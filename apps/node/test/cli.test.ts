@@ -52,4 +52,21 @@ describe('the node CLI refuses what cannot work, in words', () => {
     expect(otherNetwork.stderr).toMatch(/regtest|genesis/);
     rmSync(node.dir, { recursive: true, force: true });
   });
+
+  it('a bad --ws-max-buffer: exit 2 with words', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'powcoin-node-ws-flags-'));
+    try {
+      const base = ['--network', 'regtest', '--data-dir', dir, '--port', String(await freePort())];
+      for (const [value, words] of [
+        ['lots', /--ws-max-buffer must be a whole number/],
+        ['10', /--ws-max-buffer must be a whole number 1024\.\./],
+      ] as const) {
+        const result = await run([...base, '--ws-max-buffer', value]);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toMatch(words);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

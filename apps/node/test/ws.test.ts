@@ -82,4 +82,48 @@ describe('WebSocket push', () => {
     client.socket.send('x'.repeat(10_000));
     expect(await closed).toBe(1009);
   });
+
+  it('disconnects a subscriber that stops reading once its unread queue passes the bound', async () => {
+    const bounded = await startTestNode(REGTEST, { push: { maxBufferBytes: 64 * 1024 } });
+    try {
+      const client = await connect(bounded.wsUrl);
+      await client.next('hello');
+      client.socket.send(JSON.stringify({ type: 'subscribe', topics: ['txs'] }));
+      await client.next('subscribed');
+      let closed = false;
+      client.socket.once('close', () => {
+        closed = true;
+      });
+      const raw = (client.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      raw.pause();
+      const payload = 'ab'.repeat(8 * 1024); // a 16 KB push
+      const tx = createTransfer(REGTEST, testKey(0).privateKey, {
+        to: testKey(1).hash,
+        amount: 1n,
+        fee: 0n,
+        nonce: 0,
+      });
+      const pushes = 512; // 8 MB, far past the 64 KB bound and the kernel's socket buffers
+      for (let i = 0; i < pushes; i++) {
+        bounded.service.emit('tx', payload, tx);
+        if (i % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      raw.resume();
+      const deadline = Date.now() + 10_000;
+      while (
+        !closed &&
+        client.messages.filter((m) => m.type === 'tx').length < pushes &&
+        Date.now() < deadline
+      )
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const got = client.messages.filter((m) => m.type === 'tx').length;
+      console.log(
+        `non-reading /ws subscriber: cut off after reading ${got} of ${pushes} pushes of 16 KB (bound 64 KB)`,
+      );
+      expect(closed).toBe(true);
+      expect(got).toBeLessThan(pushes);
+    } finally {
+      await bounded.stop();
+    }
+  });
 });

@@ -33,3 +33,14 @@ export const addPeerBody = z.strictObject({ url: z.string().min(1).max(256) });
 export const registerNodesBody = z.strictObject({
   nodes: z.array(z.string().min(1).max(256)).min(1).max(32),
 });
+
+/** GET /hashes: main-chain hashes by height, a few thousand per call. */
+export const hashesQuery = z.object({
+  from: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32)
+    .default(0),
+  limit: count(5000, 1000),
+});

@@ -18,12 +18,15 @@ export interface PushLimits {
   readonly maxMessageBytes: number;
   /** Messages a client may send per second before it is dropped. */
   readonly maxMessagesPerSecond: number;
+  /** Bytes of pushes a subscriber may leave unread (`bufferedAmount`) before it is disconnected. */
+  readonly maxBufferBytes: number;
 }
 
 export const DEFAULT_PUSH_LIMITS: PushLimits = {
   maxClients: 256,
   maxMessageBytes: 4096,
   maxMessagesPerSecond: 20,
+  maxBufferBytes: 1024 * 1024,
 };
 
 /**
@@ -37,7 +40,14 @@ export function createPushServer(service: NodeService, limits: PushLimits = DEFA
   const broadcast = (topic: Topic, message: object) => {
     const data = JSON.stringify(message);
     for (const [client, wanted] of topics) {
-      if (wanted.has(topic) && client.readyState === WebSocket.OPEN) client.send(data);
+      if (!wanted.has(topic) || client.readyState !== WebSocket.OPEN) continue;
+      // a subscriber that stops reading is cut off, never buffered without bound
+      if (client.bufferedAmount > limits.maxBufferBytes) {
+        topics.delete(client);
+        client.terminate();
+        continue;
+      }
+      client.send(data);
     }
   };
 
