@@ -57,9 +57,26 @@ export interface PoolFlags {
   templateRefreshMs?: string;
   idleSeconds?: string;
   maxConnections?: string;
+  maxConnectionsPerIp?: string;
+  authTimeout?: string;
+  maxWorkersPerConnection?: string;
+  maxWorkersPerIp?: string;
   banAfterInvalid?: string;
   banSeconds?: string;
+  banAddressAfter?: string;
 }
+
+/**
+ * The lowest share difficulty a connection may get or ask for, per network. Devnet's 0.001 is about
+ * 4.3 million hashes a share: a CPU miner's share every second or two, and a nonce picked without
+ * hashing is a share once in 4.3 million tries. (A share's difficulty never exceeds the network's,
+ * so while devnet is easier than this every share is a block.) Regtest is for tests: its blocks
+ * are nearly free, so its floor is as low as Stratum goes.
+ */
+export const DEFAULT_MIN_DIFFICULTY: Readonly<Record<NetworkName, number>> = {
+  devnet: 0.001,
+  regtest: 2 ** -32,
+};
 
 function port(text: string | undefined, fallback: number, flag: string): number {
   if (text === undefined) return fallback;
@@ -116,7 +133,7 @@ export function createConfig(flags: PoolFlags = {}): PoolConfig {
     throw new RangeError(
       `--share-retention must keep at least 10 rounds per PPLNS window (${Math.ceil(pplnsWindowFactor) * 10}), got ${shareRetentionRounds}`,
     );
-  const minDifficulty = positive(flags.minDifficulty, 2 ** -32, '--min-difficulty');
+  const minDifficulty = positive(flags.minDifficulty, DEFAULT_MIN_DIFFICULTY[network], '--min-difficulty');
   return {
     network,
     host: flags.host ?? '127.0.0.1',
@@ -148,8 +165,18 @@ export function createConfig(flags: PoolFlags = {}): PoolConfig {
       maxMessagesPerSecond: 100,
       idleSeconds: whole(flags.idleSeconds, 600, '--idle-seconds', 86_400),
       maxConnections: whole(flags.maxConnections, 1024, '--max-connections', 100_000),
+      maxConnectionsPerIp: whole(flags.maxConnectionsPerIp, 64, '--max-connections-per-ip', 100_000),
+      authTimeoutSeconds: whole(flags.authTimeout, 30, '--auth-timeout', 86_400),
+      maxWorkersPerConnection: whole(
+        flags.maxWorkersPerConnection,
+        64,
+        '--max-workers-per-connection',
+        100_000,
+      ),
+      maxWorkersPerIp: whole(flags.maxWorkersPerIp, 256, '--max-workers-per-ip', 1_000_000),
       banAfterInvalid: whole(flags.banAfterInvalid, 20, '--ban-after-invalid', 1_000_000),
       banSeconds: whole(flags.banSeconds, 600, '--ban-seconds', 86_400 * 7),
+      banAddressAfter: whole(flags.banAddressAfter, 10, '--ban-address-after', 100_000),
     },
     extranonce1Size: 4,
     extranonce2Size: 4,

@@ -44,12 +44,22 @@ const program = new Command()
     'at most one template refresh for new transactions per this interval (default 5000)',
   )
   .option('--idle-seconds <s>', 'close a connection silent for this long (default 600)')
+  .option('--min-difficulty <d>', 'lowest share difficulty (default devnet 0.001, regtest 2^-32)')
+  .option('--retarget-seconds <s>', 'vardiff retargets a connection at most this often (default 20)')
   .option('--max-connections <n>', 'Stratum connections at most (default 1024)')
+  .option('--max-connections-per-ip <n>', 'Stratum connections per address at most (default 64)')
+  .option('--auth-timeout <s>', 'close a connection not subscribed and authorized after this (default 30)')
+  .option('--max-workers-per-connection <n>', 'worker names one connection may authorize (default 64)')
+  .option('--max-workers-per-ip <n>', 'worker names authorized at once from one address (default 256)')
   .option(
     '--ban-after-invalid <n>',
-    'ban an address once its invalid shares reach this and outnumber its valid ones (default 20)',
+    'drop a connection once its invalid shares reach this and outnumber its valid ones (default 20)',
   )
-  .option('--ban-seconds <s>', 'how long a ban lasts (default 600)')
+  .option('--ban-seconds <s>', 'how long a worker or address ban lasts (default 600)')
+  .option(
+    '--ban-address-after <n>',
+    'ban an address once this many of its connections were dropped for invalid shares (default 10)',
+  )
   .showHelpAfterError()
   .parse();
 

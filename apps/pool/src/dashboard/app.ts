@@ -8,6 +8,12 @@ import type { Pool } from '../pool.js';
 const PAGE_DIR = fileURLToPath(new URL('../../public', import.meta.url));
 const HASHRATE_WINDOW_MS = 10 * 60_000;
 const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+});
+/** A session lists at most this many of its worker names (with the count of all of them). */
+const WORKERS_SHOWN = 16;
 
 const coins = (units: bigint) => ({ units: units.toString(), coins: formatCoins(units < 0n ? 0n : units) });
 
@@ -79,6 +85,7 @@ export function createDashboardApp(pool: Pool, now: () => number = Date.now): ex
       height: job ? job.height - 1 : null,
       booksHeight: pool.booksHeight,
       connections: pool.stratum.connections,
+      refusedConnections: pool.stratum.refused,
       hashrate: miners.reduce((sum, m) => sum + m.hashrate, 0),
       miners: miners.filter((m) => m.hashrate > 0).length,
       round: pool.store.currentRound(),
@@ -86,8 +93,30 @@ export function createDashboardApp(pool: Pool, now: () => number = Date.now): ex
     });
   });
 
-  app.get('/api/miners', (_req, res) => {
-    res.json({ miners: minerFigures(), sessions: pool.stratum.sessionStats() });
+  // paged: one address can authorize many workers, and the page must stay cheap to serve
+  app.get('/api/miners', (req, res) => {
+    const q = pageQuery.safeParse(req.query);
+    if (!q.success) {
+      res
+        .status(400)
+        .json({ error: { code: 'BAD_REQUEST', message: 'limit must be 1..500, offset 0 or more' } });
+      return;
+    }
+    const { limit, offset } = q.data;
+    const miners = minerFigures();
+    const sessions = pool.stratum.sessionStats();
+    res.json({
+      total: miners.length,
+      offset,
+      limit,
+      miners: miners.slice(offset, offset + limit),
+      sessionsTotal: sessions.length,
+      sessions: sessions.slice(offset, offset + limit).map((s) => ({
+        ...s,
+        workers: s.workers.slice(0, WORKERS_SHOWN),
+        workerCount: s.workers.length,
+      })),
+    });
   });
 
   app.get('/api/blocks', (req, res) => {

@@ -7,6 +7,7 @@ import {
   prevHashToStratum,
   u32ToStratumHex,
 } from '@powcoin/core';
+import { ConnectionGuard, RateLimitedLog } from './connectionGuard.js';
 import { StratumError } from './errors.js';
 import type { Job } from './job.js';
 import type { JobManager } from './jobManager.js';
@@ -30,9 +31,19 @@ export interface StratumLimits {
   readonly maxMessagesPerSecond: number;
   readonly idleSeconds: number;
   readonly maxConnections: number;
-  /** Ban an address whose invalid shares reach this many and outnumber its valid ones. */
+  readonly maxConnectionsPerIp: number;
+  /** A connection that has not subscribed and authorized a worker this long after it opened is closed. */
+  readonly authTimeoutSeconds: number;
+  readonly maxWorkersPerConnection: number;
+  readonly maxWorkersPerIp: number;
+  /**
+   * A connection whose invalid shares reach this many and outnumber its valid ones is dropped and
+   * its workers banned on its address for `banSeconds`.
+   */
   readonly banAfterInvalid: number;
   readonly banSeconds: number;
+  /** An address is banned once this many of its connections were dropped so within `banSeconds`. */
+  readonly banAddressAfter: number;
 }
 
 export interface StratumOptions {
@@ -74,7 +85,9 @@ export interface StratumLogger {
 export class StratumServer {
   private readonly server: Server;
   private readonly sessions = new Set<Session>();
-  private readonly bans = new Map<string, number>();
+  private readonly guard: ConnectionGuard;
+  private readonly warnOnce: RateLimitedLog;
+  private readonly infoOnce: RateLimitedLog;
   private nextSession = 1;
   private extranonceCounter: number;
   private readonly idleTimer: NodeJS.Timeout;
@@ -88,13 +101,19 @@ export class StratumServer {
     private readonly clock: () => number = Date.now,
   ) {
     this.extranonceCounter = options.extranonce1Start ?? Math.floor(Math.random() * 0xffff) * 0x10000;
+    this.guard = new ConnectionGuard(options.limits);
+    this.warnOnce = new RateLimitedLog((f, m) => logger.warn(f, m));
+    this.infoOnce = new RateLimitedLog((f, m) => logger.info(f, m));
     this.server = createServer((socket) => this.onConnection(socket));
-    this.server.maxConnections = options.limits.maxConnections;
     jobs.on('job', (job, clean) => {
       for (const s of this.sessions) if (s.subscribed) this.sendJob(s, job, clean);
     });
     // sweep often enough that an idle connection outlives its limit by at most half of it
-    const sweepMs = Math.min(5000, (options.limits.idleSeconds * 1000) / 2);
+    const sweepMs = Math.min(
+      5000,
+      (options.limits.idleSeconds * 1000) / 2,
+      (options.limits.authTimeoutSeconds * 1000) / 2,
+    );
     this.idleTimer = setInterval(() => this.closeIdle(), sweepMs);
     this.idleTimer.unref();
   }
@@ -113,10 +132,14 @@ export class StratumServer {
     return this.sessions.size;
   }
 
-  /** Per-session figures for the dashboard. */
+  /** Connections refused since start: over `maxConnections`, over the per-address cap, banned. */
+  get refused(): Readonly<Record<'full' | 'per-ip' | 'banned', number>> {
+    return this.guard.refused;
+  }
+
+  /** Per-session figures for the dashboard (never a miner's IP address: the dashboard is public). */
   sessionStats(): Array<{
     id: number;
-    ip: string;
     workers: string[];
     difficulty: number;
     valid: number;
@@ -125,7 +148,6 @@ export class StratumServer {
   }> {
     return [...this.sessions].map((s) => ({
       id: s.id,
-      ip: s.ip,
       workers: [...s.workers.keys()],
       difficulty: s.difficulty,
       valid: s.valid,
@@ -134,20 +156,18 @@ export class StratumServer {
     }));
   }
 
-  private isBanned(ip: string): boolean {
-    const until = this.bans.get(ip);
-    if (until === undefined) return false;
-    if (this.clock() >= until) {
-      this.bans.delete(ip);
-      return false;
-    }
-    return true;
-  }
-
   private onConnection(socket: Socket): void {
     const ip = socket.remoteAddress ?? 'unknown';
-    if (this.isBanned(ip)) {
+    const verdict = this.guard.admit(ip, this.clock());
+    if (verdict !== 'ok') {
+      socket.on('error', () => undefined);
       socket.destroy();
+      this.warnOnce.log(
+        `refused ${verdict} ${ip}`,
+        { ip, reason: verdict, refused: this.guard.refused[verdict] },
+        'stratum connection refused',
+        this.clock(),
+      );
       return;
     }
     socket.setNoDelay(true);
@@ -184,16 +204,24 @@ export class StratumServer {
           return;
         }
         if (line) this.onLine(session, line);
-        if (socket.destroyed) return;
+        if (socket.destroyed || session.closing) return;
         newline = buffer.indexOf('\n');
       }
     });
     socket.on('error', () => undefined);
-    socket.on('close', () => this.sessions.delete(session));
+    socket.on('close', () => {
+      this.sessions.delete(session);
+      this.guard.release(ip, session.workers.size);
+    });
   }
 
   private drop(session: Session, why: string): void {
-    this.logger.warn({ session: session.id, ip: session.ip, why }, 'stratum connection dropped');
+    this.warnOnce.log(
+      `drop ${why} ${session.ip}`,
+      { session: session.id, ip: session.ip, why },
+      'stratum connection dropped',
+      this.clock(),
+    );
     session.socket.destroy();
     this.sessions.delete(session);
   }
@@ -298,8 +326,28 @@ export class StratumServer {
         isConsensusError(err) ? `bad payout address: ${err.message}` : 'bad payout address',
       );
     }
-    session.workers.set(username, { address, worker });
-    this.logger.info({ session: session.id, address, worker }, 'worker authorized');
+    if (!session.workers.has(username)) {
+      const now = this.clock();
+      if (this.guard.isWorkerBanned(session.ip, username, now))
+        throw new StratumError('UNAUTHORIZED', 'worker banned for a while: too many invalid shares');
+      if (session.workers.size >= this.options.limits.maxWorkersPerConnection)
+        throw new StratumError(
+          'UNAUTHORIZED',
+          `at most ${this.options.limits.maxWorkersPerConnection} workers per connection`,
+        );
+      if (!this.guard.addWorker(session.ip))
+        throw new StratumError(
+          'UNAUTHORIZED',
+          `at most ${this.options.limits.maxWorkersPerIp} workers per address`,
+        );
+      session.workers.set(username, { address, worker });
+      this.infoOnce.log(
+        `authorize ${session.ip}`,
+        { session: session.id, address, worker },
+        'worker authorized',
+        now,
+      );
+    }
     this.reply(session, id, true);
   }
 
@@ -390,13 +438,16 @@ export class StratumServer {
   private countRejected(session: Session, err: StratumError): void {
     if (err.name === 'JOB_NOT_FOUND') session.stale++;
     else if (err.countsAsInvalid) session.invalid++;
-    const { banAfterInvalid, banSeconds } = this.options.limits;
-    if (session.invalid >= banAfterInvalid && session.invalid > session.valid) {
-      this.bans.set(session.ip, this.clock() + banSeconds * 1000);
+    const { banAfterInvalid } = this.options.limits;
+    if (session.invalid >= banAfterInvalid && session.invalid > session.valid && !session.closing) {
+      // the connection and its workers on this address first; the address only when many of its
+      // connections misbehave (miners behind one NAT share it)
+      const addressBanned = this.guard.strike(session.ip, [...session.workers.keys()], this.clock());
       this.logger.warn(
-        { ip: session.ip, invalid: session.invalid, valid: session.valid },
-        'banned for invalid shares',
+        { ip: session.ip, invalid: session.invalid, valid: session.valid, addressBanned },
+        addressBanned ? 'address banned for invalid shares' : 'connection dropped for invalid shares',
       );
+      session.closing = true;
       setImmediate(() => this.drop(session, 'too many invalid shares'));
     }
   }
@@ -411,8 +462,11 @@ export class StratumServer {
 
   private closeIdle(): void {
     const now = this.clock();
+    const authMs = this.options.limits.authTimeoutSeconds * 1000;
     for (const s of this.sessions) {
       if (now - s.lastActivityMs > this.options.limits.idleSeconds * 1000) this.drop(s, 'idle');
+      else if ((!s.subscribed || s.workers.size === 0) && now - s.openedMs > authMs)
+        this.drop(s, 'not subscribed and authorized in time');
       else {
         // a miner that finds nothing at its difficulty gets an easier one
         const next = s.vardiff.retarget(s.difficulty, now);

@@ -24,6 +24,8 @@ const KEEP_SENT = 32;
 /** One miner connection's state. Its extranonce1 is the server's, never taken from the miner. */
 export class Session {
   subscribed = false;
+  /** Set when the pool has decided to drop the connection: nothing more it sends is read. */
+  closing = false;
   /** Header version bits this miner may roll (BIP310), 0 unless negotiated with mining.configure. */
   versionMask = 0;
   readonly workers = new Map<string, { address: string; worker: string }>();
@@ -36,6 +38,8 @@ export class Session {
   invalid = 0;
   stale = 0;
   lastActivityMs: number;
+  /** When the connection opened: it must subscribe and authorize within the pool's deadline. */
+  readonly openedMs: number;
   private notifySeq = 0;
   private windowStartMs: number;
   private windowCount = 0;
@@ -52,6 +56,7 @@ export class Session {
     this.vardiff = new Vardiff(vardiff, now);
     this.difficulty = this.vardiff.clamp(startDifficulty);
     this.lastActivityMs = now;
+    this.openedMs = now;
     this.windowStartMs = now;
   }
 

@@ -51,9 +51,10 @@ export class StratumClient {
   /** A header version to hash with instead of the job's (BIP310 version rolling). */
   rolledVersion: number | undefined;
 
-  static async connect(port: number): Promise<StratumClient> {
+  /** `localAddress` picks the loopback source (127.0.0.2, …): another miner's address. */
+  static async connect(port: number, localAddress?: string): Promise<StratumClient> {
     const c = new StratumClient();
-    c.socket = connect(port, '127.0.0.1');
+    c.socket = connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) });
     c.socket.setEncoding('utf8');
     c.socket.on('data', (d: string) => c.onData(d));
     c.socket.on('close', () => {
