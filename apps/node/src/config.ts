@@ -10,6 +10,13 @@ export interface NodeConfig {
   readonly dataDir: string;
   readonly maxMempoolTxs: number;
   readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  /** Of maxConnections, slots never given to /ws subscribers (kept for API requests and peers). */
+  readonly reservedSlots: number;
+  /** Seconds a /ws client may stay subscribed to nothing. */
+  readonly wsIdleTimeout: number;
+  /** HTTP requests per minute per client address. */
+  readonly rateLimit: number;
   /** Lowest fee (base units) a transaction must pay to be relayed and kept. */
   readonly minRelayFee: bigint;
   /** Most pending transactions one sender may have (Bitcoin Core's ancestor limit). */
@@ -62,7 +69,7 @@ export function createConfig(partial: Partial<NodeConfig> = {}): NodeConfig {
       1,
       1_000_000,
     ),
-    maxConnections: partial.maxConnections ?? 256,
+    ...connectionSettings(partial),
     minRelayFee,
     maxPendingPerSender: wholeInRange(
       'max-pending-per-sender',
@@ -76,5 +83,22 @@ export function createConfig(partial: Partial<NodeConfig> = {}): NodeConfig {
       1024,
       1024 * 1024 * 1024,
     ),
+  };
+}
+
+function connectionSettings(partial: Partial<NodeConfig>) {
+  const maxConnections = wholeInRange('max-connections', partial.maxConnections ?? 512, 8, 100_000);
+  const reservedSlots = wholeInRange('reserved-slots', partial.reservedSlots ?? 64, 1, maxConnections - 1);
+  return {
+    maxConnections,
+    maxConnectionsPerIp: wholeInRange(
+      'max-connections-per-ip',
+      partial.maxConnectionsPerIp ?? 64,
+      1,
+      100_000,
+    ),
+    reservedSlots,
+    wsIdleTimeout: wholeInRange('ws-idle-timeout', partial.wsIdleTimeout ?? 30, 1, 86_400),
+    rateLimit: wholeInRange('rate-limit', partial.rateLimit ?? 6000, 1, 10_000_000),
   };
 }

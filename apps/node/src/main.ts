@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { createApiApp } from './api/app.js';
 import { createConfig } from './config.js';
+import { DEFAULT_CONNECTION_LIMITS, guardConnections } from './net/connectionGuard.js';
 import { NodeService } from './nodeService.js';
 import { P2PNetwork } from './p2p/network.js';
 import { createPushServer, DEFAULT_PUSH_LIMITS } from './ws/pushServer.js';
@@ -29,6 +30,11 @@ const program = new Command()
   .option('--host <host>', 'address to listen on')
   .option('--data-dir <dir>', 'where the chain is stored (default ~/.powcoin/<network>)')
   .option('--network <name>', 'regtest or devnet', 'devnet')
+  .option('--max-connections <n>', 'sockets at most, API, /ws and /p2p together (default 512)')
+  .option('--max-connections-per-ip <n>', 'sockets at most from one address (default 64)')
+  .option('--reserved-slots <n>', 'of --max-connections, slots never given to /ws clients (default 64)')
+  .option('--ws-idle-timeout <seconds>', 'close a /ws client subscribed to nothing this long (default 30)')
+  .option('--rate-limit <n>', 'HTTP requests per minute per client address (default 6000)')
   .option(
     '--side-prune-depth <blocks>',
     'refuse side branches this many blocks of work behind the tip',
@@ -62,11 +68,23 @@ const options = program.opts<{
   maxMempoolTxs?: string;
   sidePruneDepth?: number;
   wsMaxBuffer?: string;
+  maxConnections?: string;
+  maxConnectionsPerIp?: string;
+  reservedSlots?: string;
+  wsIdleTimeout?: string;
+  rateLimit?: string;
 }>();
 /** A flag's value as a whole number, or a RangeError naming the flag (exit 2 below). */
 function wholeFlag(name: string, value: string): bigint {
   if (!/^[0-9]{1,18}$/.test(value)) throw new RangeError(`--${name} must be a whole number, got "${value}"`);
   return BigInt(value);
+}
+/** Whole-number flags that were given, by config key. */
+function wholeFlags(flags: Record<string, [string, string | undefined]>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, [name, value]] of Object.entries(flags))
+    if (value !== undefined) out[key] = Number(wholeFlag(name, value));
+  return out;
 }
 let config: ReturnType<typeof createConfig>;
 try {
@@ -85,6 +103,13 @@ try {
       ? {}
       : { maxMempoolTxs: Number(wholeFlag('max-mempool-txs', options.maxMempoolTxs)) }),
     ...(options.sidePruneDepth === undefined ? {} : { sidePruneDepth: options.sidePruneDepth }),
+    ...wholeFlags({
+      maxConnections: ['max-connections', options.maxConnections],
+      maxConnectionsPerIp: ['max-connections-per-ip', options.maxConnectionsPerIp],
+      reservedSlots: ['reserved-slots', options.reservedSlots],
+      wsIdleTimeout: ['ws-idle-timeout', options.wsIdleTimeout],
+      rateLimit: ['rate-limit', options.rateLimit],
+    }),
     ...(options.wsMaxBuffer === undefined
       ? {}
       : { wsMaxBuffer: Number(wholeFlag('ws-max-buffer', options.wsMaxBuffer)) }),
@@ -112,35 +137,53 @@ service.on('tip', (result) =>
   logger.info({ height: result.height, hash: result.hash, reorg: result.disconnected.length }, 'new tip'),
 );
 const p2p = new P2PNetwork(service, logger);
-const push = createPushServer(service, { ...DEFAULT_PUSH_LIMITS, maxBufferBytes: config.wsMaxBuffer });
-const server = createApiApp(service, p2p).listen(config.port, config.host, () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const p2pServer = p2p.createServer(
-    `ws://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/p2p`,
-  );
-  routeUpgrades(server, { '/ws': push.wss, '/p2p': p2pServer });
-  p2p.restorePeers();
-  for (const url of options.peer) {
-    try {
-      p2p.addPeer(url);
-    } catch (err) {
-      logger.warn({ url, err: (err as Error).message }, 'peer not added');
-    }
-  }
-  const tip = service.chain.tip();
-  logger.info(
-    {
-      network: config.network,
-      host: config.host,
-      port: config.port,
-      dataDir: config.dataDir,
-      height: tip.height,
-    },
-    'node listening',
-  );
+const push = createPushServer(service, {
+  ...DEFAULT_PUSH_LIMITS,
+  maxClients: config.maxConnections,
+  maxBufferBytes: config.wsMaxBuffer,
+  idleTimeoutMs: config.wsIdleTimeout * 1000,
 });
-server.maxConnections = config.maxConnections;
+const server = createApiApp(service, p2p, { requestsPerMinute: config.rateLimit }).listen(
+  config.port,
+  config.host,
+  () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const p2pServer = p2p.createServer(
+      `ws://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/p2p`,
+    );
+    routeUpgrades(server, { '/ws': push.wss, '/p2p': p2pServer }, guard.allowUpgrade);
+    p2p.restorePeers();
+    for (const url of options.peer) {
+      try {
+        p2p.addPeer(url);
+      } catch (err) {
+        logger.warn({ url, err: (err as Error).message }, 'peer not added');
+      }
+    }
+    const tip = service.chain.tip();
+    logger.info(
+      {
+        network: config.network,
+        host: config.host,
+        port: config.port,
+        dataDir: config.dataDir,
+        height: tip.height,
+      },
+      'node listening',
+    );
+  },
+);
+const guard = guardConnections(
+  server,
+  {
+    ...DEFAULT_CONNECTION_LIMITS,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    reservedSlots: config.reservedSlots,
+  },
+  logger,
+);
 server.headersTimeout = 10_000;
 server.requestTimeout = 30_000;
 server.on('error', (err: NodeJS.ErrnoException) => {

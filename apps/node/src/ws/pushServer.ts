@@ -20,6 +20,8 @@ export interface PushLimits {
   readonly maxMessagesPerSecond: number;
   /** Bytes of pushes a subscriber may leave unread (`bufferedAmount`) before it is disconnected. */
   readonly maxBufferBytes: number;
+  /** A client subscribed to nothing for this long is closed (1008 "idle"). */
+  readonly idleTimeoutMs: number;
 }
 
 export const DEFAULT_PUSH_LIMITS: PushLimits = {
@@ -27,6 +29,7 @@ export const DEFAULT_PUSH_LIMITS: PushLimits = {
   maxMessageBytes: 4096,
   maxMessagesPerSecond: 20,
   maxBufferBytes: 1024 * 1024,
+  idleTimeoutMs: 30_000,
 };
 
 /**
@@ -71,6 +74,16 @@ export function createPushServer(service: NodeService, limits: PushLimits = DEFA
     }
     const wanted = new Set<Topic>();
     topics.set(socket, wanted);
+    // a client that subscribes to nothing only holds a slot: it gets a deadline
+    let idle: NodeJS.Timeout | undefined;
+    const watchIdle = () => {
+      clearTimeout(idle);
+      idle = undefined;
+      if (wanted.size > 0) return;
+      idle = setTimeout(() => socket.close(1008, 'idle: subscribed to nothing'), limits.idleTimeoutMs);
+      idle.unref();
+    };
+    watchIdle();
     let windowStart = Date.now();
     let count = 0;
     const tip = service.chain.tip();
@@ -108,9 +121,13 @@ export function createPushServer(service: NodeService, limits: PushLimits = DEFA
         if (result.data.type === 'subscribe') wanted.add(topic);
         else wanted.delete(topic);
       }
+      watchIdle();
       socket.send(JSON.stringify({ type: 'subscribed', topics: [...wanted] }));
     });
-    socket.on('close', () => topics.delete(socket));
+    socket.on('close', () => {
+      clearTimeout(idle);
+      topics.delete(socket);
+    });
   });
 
   return {

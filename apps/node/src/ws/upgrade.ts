@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { WebSocketServer } from 'ws';
 
 /**
@@ -6,7 +7,12 @@ import type { WebSocketServer } from 'ws';
  * Several `WebSocketServer`s bound to one HTTP server with `path` fight over every upgrade, so each
  * is created with `noServer` and fed from here. Unknown paths are closed.
  */
-export function routeUpgrades(server: Server, routes: Readonly<Record<string, WebSocketServer>>): void {
+export function routeUpgrades(
+  server: Server,
+  routes: Readonly<Record<string, WebSocketServer>>,
+  /** Connection policy (caps, reserved slots, upgrade rate); a refused upgrade is closed at once. */
+  allow: (socket: Socket, path: string) => boolean = () => true,
+): void {
   server.on('upgrade', (req, socket, head) => {
     let path = '';
     try {
@@ -15,7 +21,7 @@ export function routeUpgrades(server: Server, routes: Readonly<Record<string, We
       path = '';
     }
     const wss = Object.hasOwn(routes, path) ? routes[path] : undefined;
-    if (!wss) {
+    if (!wss || !allow(socket as Socket, path)) {
       socket.destroy();
       return;
     }
