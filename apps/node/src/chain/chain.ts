@@ -165,6 +165,12 @@ export class Chain {
    * `ConsensusError` (invalid block: nothing stored but an invalid mark) or a `ChainError`.
    * `now` is the node's clock in seconds.
    */
+  /** Whether a block on `prevHash` could be taken now: its parent's body is stored (or it is known invalid). */
+  canConnect(prevHash: string): boolean {
+    const parent = this.store.getHeader(prevHash);
+    return parent !== undefined && (parent.invalid || this.store.hasBlock(prevHash));
+  }
+
   submitBlock(block: Block, now: number): SubmitResult {
     const hash = hashToHex(headerHash(block.header));
     const known = this.store.getHeader(hash);

@@ -16,6 +16,7 @@ import { ChainError } from '../chain/chainError.js';
 import { MempoolError } from '../mempool/mempool.js';
 import type { NodeService } from '../nodeService.js';
 import { BanList, inboundBanKey } from './banList.js';
+import { checkBlockHeader } from './blockHeaderCheck.js';
 import { MAX_HEADERS_PER_MESSAGE, type PeerMessage, peerMessageSchema } from './messages.js';
 import { Peer, PeerDropped } from './peer.js';
 import { PeerError } from './peerError.js';
@@ -55,6 +56,11 @@ export interface P2POptions {
    * 32 MiB holds 16 blocks of the largest size in flight (2 MB of hex each).
    */
   readonly maxSendBufferBytes: number;
+  /**
+   * Blocks with an unknown parent a peer may send in a row before it is dropped as misbehaving
+   * (Bitcoin Core's rule for headers that do not connect); each costs only an 80-byte header check.
+   */
+  readonly maxUnconnectedBlocks: number;
 }
 
 export const DEFAULT_P2P_OPTIONS: P2POptions = {
@@ -69,6 +75,7 @@ export const DEFAULT_P2P_OPTIONS: P2POptions = {
   blocksInFlight: 16,
   maxRequestsInFlight: 32,
   maxSendBufferBytes: 32 * 1024 * 1024,
+  maxUnconnectedBlocks: 8,
 };
 
 /**
@@ -267,6 +274,7 @@ export class P2PNetwork {
       {
         requestTimeoutMs: this.options.requestTimeoutMs,
         maxMessagesPerSecond: this.options.maxMessagesPerSecond,
+        maxBlockChars: this.maxPayload,
       },
       (p, m) => this.handle(p, m),
       (p, why) => this.punish(p, why),
@@ -371,6 +379,24 @@ export class P2PNetwork {
       this.punish(peer, 'block before hello');
       return;
     }
+    // the 80-byte header first: its own proof of work, and whether it connects, before any body
+    const verdict = checkBlockHeader(hex, this.service.params, (prev) => this.service.chain.canConnect(prev));
+    if (verdict === 'bad-pow') {
+      this.punish(peer, 'block without the proof of work its bits claim');
+      return;
+    }
+    if (verdict === 'unconnected') {
+      // while a sync with this peer runs, its gossip of newer blocks is expected not to connect yet
+      if (this.syncing.has(peer)) return;
+      if (++peer.unconnectedBlocks > this.options.maxUnconnectedBlocks) {
+        this.punish(peer, `${peer.unconnectedBlocks} blocks in a row that do not connect`);
+        return;
+      }
+      // ask for headers once per run of unconnected blocks, not once per block
+      if (peer.unconnectedBlocks === 1) void this.sync(peer);
+      return;
+    }
+    peer.unconnectedBlocks = 0;
     try {
       this.service.submitBlock(decodeBlock(hexToBytes(hex), this.service.params.maxBlockBytes));
     } catch (err) {

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
+import { checkFrame } from './frameCheck.js';
 import type { HelloMessage, PeerMessage } from './messages.js';
 
 export type PeerDirection = 'inbound' | 'outbound';
@@ -23,6 +24,8 @@ export class PeerDropped extends Error {
  */
 export class Peer {
   hello: HelloMessage | undefined;
+  /** Blocks this peer sent whose parent the node does not know, since its last one that connected. */
+  unconnectedBlocks = 0;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private windowStart = Date.now();
@@ -41,7 +44,11 @@ export class Peer {
      */
     readonly banKey: string | undefined,
     private readonly schema: z.ZodType<PeerMessage>,
-    private readonly limits: { requestTimeoutMs: number; maxMessagesPerSecond: number },
+    private readonly limits: {
+      requestTimeoutMs: number;
+      maxMessagesPerSecond: number;
+      maxBlockChars: number;
+    },
     private readonly onMessage: (peer: Peer, message: PeerMessage) => void,
     private readonly onMisbehave: (peer: Peer, why: string) => void,
   ) {
@@ -130,9 +137,14 @@ export class Peer {
       this.onMisbehave(this, 'message flood');
       return;
     }
+    const refused = isBinary ? 'binary frame' : checkFrame(text, this.limits.maxBlockChars);
+    if (refused) {
+      this.onMisbehave(this, refused);
+      return;
+    }
     let json: unknown;
     try {
-      json = isBinary ? undefined : JSON.parse(text);
+      json = JSON.parse(text);
     } catch {
       json = undefined;
     }
