@@ -165,6 +165,11 @@ export class Chain {
    * `ConsensusError` (invalid block: nothing stored but an invalid mark) or a `ChainError`.
    * `now` is the node's clock in seconds.
    */
+  /** Whether the header index holds this hash. */
+  knowsHeader(hash: string): boolean {
+    return this.store.getHeader(hash) !== undefined;
+  }
+
   /** Whether a block on `prevHash` could be taken now: its parent's body is stored (or it is known invalid). */
   canConnect(prevHash: string): boolean {
     const parent = this.store.getHeader(prevHash);

@@ -17,6 +17,7 @@ import { MempoolError } from '../mempool/mempool.js';
 import type { NodeService } from '../nodeService.js';
 import { BanList, inboundBanKey } from './banList.js';
 import { checkBlockHeader } from './blockHeaderCheck.js';
+import { HeaderCache } from './headerServing.js';
 import { MAX_HEADERS_PER_MESSAGE, type PeerMessage, peerMessageSchema } from './messages.js';
 import { Peer, PeerDropped } from './peer.js';
 import { PeerError } from './peerError.js';
@@ -61,6 +62,11 @@ export interface P2POptions {
    * (Bitcoin Core's rule for headers that do not connect); each costs only an 80-byte header check.
    */
   readonly maxUnconnectedBlocks: number;
+  /**
+   * Header batches that add nothing (all known), or claimed work that yields no headers, before a
+   * peer is dropped; each one also ends the sync round.
+   */
+  readonly maxUselessHeaderBatches: number;
 }
 
 export const DEFAULT_P2P_OPTIONS: P2POptions = {
@@ -76,6 +82,7 @@ export const DEFAULT_P2P_OPTIONS: P2POptions = {
   maxRequestsInFlight: 32,
   maxSendBufferBytes: 32 * 1024 * 1024,
   maxUnconnectedBlocks: 8,
+  maxUselessHeaderBatches: 3,
 };
 
 /**
@@ -122,6 +129,7 @@ export class P2PNetwork {
   private closed = false;
   private selfUrl: string | undefined;
   private readonly onTip;
+  private readonly headerCache = new HeaderCache();
   private readonly onTx;
 
   constructor(
@@ -345,12 +353,16 @@ export class P2PNetwork {
       }
       case 'getheaders': {
         if (!this.isReading(peer)) return;
-        const headers = service.chain.headersAfter(message.locator, MAX_HEADERS_PER_MESSAGE);
-        peer.reply({
-          type: 'headers',
-          id: message.id,
-          headers: headers.map((h) => bytesToHex(encodeHeader(h))),
-        });
+        const headers = this.headerCache.get(service.chain.tip().hash, message.locator, () =>
+          service.chain
+            .headersAfter(message.locator, MAX_HEADERS_PER_MESSAGE)
+            .map((h) => bytesToHex(encodeHeader(h))),
+        );
+        if (!peer.headerBudget.charge(headers.length, Date.now())) {
+          this.punish(peer, 'getheaders past its budget');
+          return;
+        }
+        peer.reply({ type: 'headers', id: message.id, headers });
         return;
       }
       case 'getblock': {
@@ -450,6 +462,7 @@ export class P2PNetwork {
     const { chain } = this.service;
     try {
       let locator = chain.locator();
+      let totalAdded = 0;
       for (;;) {
         const reply = await peer.request({ type: 'getheaders', id: peer.newId(), locator });
         if (reply.type !== 'headers') {
@@ -457,6 +470,12 @@ export class P2PNetwork {
           return;
         }
         const headers = reply.headers.map((h) => decodeHeader(hexToBytes(h)));
+        const first = headers[0];
+        if (first && !locator.includes(hashToHex(first.prevHash))) {
+          this.punish(peer, 'headers that do not continue from the locator');
+          return;
+        }
+        const added = headers.filter((h) => !chain.knowsHeader(hashToHex(headerHash(h)))).length;
         try {
           chain.acceptHeaders(headers, this.service.now());
         } catch (err) {
@@ -470,9 +489,28 @@ export class P2PNetwork {
           }
           throw err;
         }
+        if (added === 0 && headers.length > 0) {
+          // a batch of headers the node has: the sync ends; it counts against the peer, which is
+          // dropped once it keeps doing so (another peer may honestly have sent them first)
+          if (++peer.uselessBatches >= this.options.maxUselessHeaderBatches) {
+            this.punish(peer, `${peer.uselessBatches} header batches that added nothing`);
+            return;
+          }
+          break;
+        }
+        totalAdded += added;
+        if (added > 0) peer.uselessBatches = 0;
         if (headers.length < MAX_HEADERS_PER_MESSAGE) break;
         const last = hashToHex(headerHash(headers[headers.length - 1] as (typeof headers)[number]));
         locator = [last, ...chain.locator()].slice(0, 64);
+      }
+      const claimed = BigInt(peer.hello?.chainWork ?? '0');
+      if (totalAdded === 0 && claimed > chain.tip().chainWork && chain.missingBlocks(1).length === 0) {
+        // it claimed more work than the node has and gave no header toward it
+        if (++peer.uselessBatches >= this.options.maxUselessHeaderBatches) {
+          this.punish(peer, 'claimed chain work it never sent headers for');
+          return;
+        }
       }
       for (;;) {
         const missing = chain.missingBlocks(this.options.blocksInFlight);

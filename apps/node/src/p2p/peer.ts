@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import { checkFrame } from './frameCheck.js';
+import { DEFAULT_HEADER_BUDGET, HeaderBudget } from './headerServing.js';
 import type { HelloMessage, PeerMessage } from './messages.js';
 
 export type PeerDirection = 'inbound' | 'outbound';
@@ -26,6 +27,10 @@ export class Peer {
   hello: HelloMessage | undefined;
   /** Blocks this peer sent whose parent the node does not know, since its last one that connected. */
   unconnectedBlocks = 0;
+  /** Header batches from this peer that added nothing, since one that did. */
+  uselessBatches = 0;
+  /** What answering this peer's getheaders may still cost. */
+  readonly headerBudget = new HeaderBudget(DEFAULT_HEADER_BUDGET, Date.now());
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private windowStart = Date.now();
@@ -111,6 +116,8 @@ export class Peer {
     } catch {
       this.socket.terminate();
     }
+    // a peer that does not read never completes the closing handshake: it is cut off soon after
+    setTimeout(() => this.socket.terminate(), 1000).unref();
   }
 
   /** Ends the connection at once, dropping whatever is still queued for the peer. */
