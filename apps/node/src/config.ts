@@ -17,6 +17,8 @@ export interface NodeConfig {
   readonly wsIdleTimeout: number;
   /** HTTP requests per minute per client address. */
   readonly rateLimit: number;
+  /** Where the admin credential is written at start (Bitcoin Core's `.cookie`). */
+  readonly cookieFile: string;
   /** Lowest fee (base units) a transaction must pay to be relayed and kept. */
   readonly minRelayFee: bigint;
   /** Most pending transactions one sender may have (Bitcoin Core's ancestor limit). */
@@ -57,12 +59,14 @@ export function createConfig(partial: Partial<NodeConfig> = {}): NodeConfig {
   const sidePruneDepth = partial.sidePruneDepth ?? 144;
   if (!Number.isInteger(sidePruneDepth) || sidePruneDepth < 1 || sidePruneDepth > 100_000)
     throw new RangeError(`--side-prune-depth must be 1..100000, got ${sidePruneDepth}`);
+  const dataDir = partial.dataDir ?? join(homedir(), '.powcoin', network);
   return {
     sidePruneDepth,
     network,
     host,
     port,
-    dataDir: partial.dataDir ?? join(homedir(), '.powcoin', network),
+    dataDir,
+    cookieFile: partial.cookieFile ?? join(dataDir, '.cookie'),
     maxMempoolTxs: wholeInRange(
       'max-mempool-txs',
       partial.maxMempoolTxs ?? DEFAULT_MAX_MEMPOOL_TXS,

@@ -8,6 +8,7 @@ import { getParams } from '@powcoin/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { createApiApp } from './api/app.js';
+import { writeCookie } from './api/auth.js';
 import { createConfig } from './config.js';
 import { DEFAULT_CONNECTION_LIMITS, guardConnections } from './net/connectionGuard.js';
 import { NodeService } from './nodeService.js';
@@ -34,6 +35,7 @@ const program = new Command()
   .option('--max-connections-per-ip <n>', 'sockets at most from one address (default 64)')
   .option('--reserved-slots <n>', 'of --max-connections, slots never given to /ws clients (default 64)')
   .option('--ws-idle-timeout <seconds>', 'close a /ws client subscribed to nothing this long (default 30)')
+  .option('--rpc-cookie-file <path>', 'where the admin credential is written (default <data-dir>/.cookie)')
   .option('--rate-limit <n>', 'HTTP requests per minute per client address (default 6000)')
   .option(
     '--side-prune-depth <blocks>',
@@ -73,6 +75,7 @@ const options = program.opts<{
   reservedSlots?: string;
   wsIdleTimeout?: string;
   rateLimit?: string;
+  rpcCookieFile?: string;
 }>();
 /** A flag's value as a whole number, or a RangeError naming the flag (exit 2 below). */
 function wholeFlag(name: string, value: string): bigint {
@@ -93,6 +96,7 @@ try {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.rpcCookieFile === undefined ? {} : { cookieFile: options.rpcCookieFile }),
     ...(options.minRelayFee === undefined
       ? {}
       : { minRelayFee: wholeFlag('min-relay-fee', options.minRelayFee) }),
@@ -143,7 +147,16 @@ const push = createPushServer(service, {
   maxBufferBytes: config.wsMaxBuffer,
   idleTimeoutMs: config.wsIdleTimeout * 1000,
 });
-const server = createApiApp(service, p2p, { requestsPerMinute: config.rateLimit }).listen(
+let cookie: string;
+try {
+  cookie = writeCookie(config.cookieFile);
+} catch (err) {
+  process.stderr.write(
+    `error: cannot write the cookie file ${config.cookieFile}: ${(err as Error).message}\n`,
+  );
+  process.exit(2);
+}
+const server = createApiApp(service, p2p, { requestsPerMinute: config.rateLimit }, cookie).listen(
   config.port,
   config.host,
   () => {
@@ -153,14 +166,15 @@ const server = createApiApp(service, p2p, { requestsPerMinute: config.rateLimit 
       `ws://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/p2p`,
     );
     routeUpgrades(server, { '/ws': push.wss, '/p2p': p2pServer }, guard.allowUpgrade);
-    p2p.restorePeers();
+    // the operator's own peers first: pinned, never displaced by peers added over HTTP
     for (const url of options.peer) {
       try {
-        p2p.addPeer(url);
+        p2p.addPeer(url, true, true);
       } catch (err) {
         logger.warn({ url, err: (err as Error).message }, 'peer not added');
       }
     }
+    p2p.restorePeers();
     const tip = service.chain.tip();
     logger.info(
       {

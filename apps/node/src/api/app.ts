@@ -5,6 +5,7 @@ import type { NodeService } from '../nodeService.js';
 import type { P2PNetwork } from '../p2p/network.js';
 import { addressRoutes } from './addressRoutes.js';
 import { adminRoutes } from './adminRoutes.js';
+import { requireCookie } from './auth.js';
 import { blockRoutes } from './blockRoutes.js';
 import { bodyParsers } from './bodyLimits.js';
 import { HttpError, toHttpError } from './httpError.js';
@@ -36,6 +37,8 @@ export function createApiApp(
   service: NodeService,
   p2p: P2PNetwork,
   limits: ApiLimits = { requestsPerMinute: 6000 },
+  /** The operator's credential (the data dir's `.cookie`): routes that change the setup need it. */
+  adminCookie: string,
 ): express.Express {
   const { params } = service;
   const app = express();
@@ -62,7 +65,7 @@ export function createApiApp(
   app.use(addressRoutes(service));
   app.use(txRoutes(service));
   app.use(miningRoutes(service));
-  app.use(adminRoutes(service, p2p));
+  app.use(adminRoutes(service, p2p, requireCookie(adminCookie)));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'NOT_FOUND', 'no such route')));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

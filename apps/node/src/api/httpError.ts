@@ -36,7 +36,11 @@ export function toHttpError(err: unknown): HttpError {
       err.message,
     );
   if (err instanceof PeerError)
-    return new HttpError(err.code === 'PEER_LIMIT' ? 409 : 400, err.code, err.message);
+    return new HttpError(
+      err.code === 'PEER_LIMIT' ? 409 : err.code === 'UNKNOWN_PEER' ? 404 : 400,
+      err.code,
+      err.message,
+    );
   if (err instanceof ChainError)
     return new HttpError(err.code === 'BLOCK_DUPLICATE' ? 409 : 422, err.code, err.message);
   return new HttpError(500, 'INTERNAL', 'internal error');

@@ -67,6 +67,8 @@ export interface P2POptions {
    * peer is dropped; each one also ends the sync round.
    */
   readonly maxUselessHeaderBatches: number;
+  /** Failed dials in a row (with backoff, ~90 s in all) after which a peer not given on the command line is evicted. */
+  readonly maxDialFailures: number;
 }
 
 export const DEFAULT_P2P_OPTIONS: P2POptions = {
@@ -83,6 +85,7 @@ export const DEFAULT_P2P_OPTIONS: P2POptions = {
   maxSendBufferBytes: 32 * 1024 * 1024,
   maxUnconnectedBlocks: 8,
   maxUselessHeaderBatches: 3,
+  maxDialFailures: 8,
 };
 
 /**
@@ -96,6 +99,8 @@ function isAheadOfClock(err: unknown): err is ConsensusError {
 
 interface Outbound {
   readonly url: string;
+  /** Given on the command line: never displaced, never evicted, not counted in `maxOutbound`. */
+  readonly pinned: boolean;
   attempts: number;
   timer: NodeJS.Timeout | undefined;
   peer: Peer | undefined;
@@ -182,8 +187,30 @@ export class P2PNetwork {
   }
 
   /** Starts dialling a peer URL (http(s) node base URLs are mapped to their `/p2p` endpoint). */
-  addPeer(rawUrl: string, persist = true): string {
-    return this.addPeers([rawUrl], persist)[0] as string;
+  addPeer(rawUrl: string, persist = true, pinned = false): string {
+    return this.addPeers([rawUrl], persist, pinned)[0] as string;
+  }
+
+  /** Stops dialling a peer and forgets it (the admin route DELETE /peers). Returns its URL. */
+  removePeer(rawUrl: string): string {
+    let url: string;
+    try {
+      url = normalizePeerUrl(rawUrl);
+    } catch (err) {
+      throw new PeerError('BAD_PEER', (err as Error).message);
+    }
+    const entry = this.outbound.get(url);
+    if (!entry) throw new PeerError('UNKNOWN_PEER', `${url} is not a peer of this node`);
+    this.forget(entry);
+    return url;
+  }
+
+  private forget(entry: Outbound): void {
+    this.outbound.delete(entry.url);
+    clearTimeout(entry.timer);
+    this.service.store.removePeer(entry.url);
+    entry.peer?.close(1000, 'removed');
+    entry.socket?.terminate();
   }
 
   /**
@@ -192,7 +219,7 @@ export class P2PNetwork {
    * dialled are accepted again without counting twice. Returns the normalised URLs; throws a
    * `PeerError`.
    */
-  addPeers(rawUrls: readonly string[], persist = true): string[] {
+  addPeers(rawUrls: readonly string[], persist = true, pinned = false): string[] {
     const urls = rawUrls.map((raw) => {
       let url: string;
       try {
@@ -205,15 +232,23 @@ export class P2PNetwork {
       return url;
     });
     const fresh = [...new Set(urls)].filter((url) => !this.outbound.has(url));
-    if (this.outbound.size + fresh.length > this.options.maxOutbound) {
+    const counted = [...this.outbound.values()].filter((e) => !e.pinned).length;
+    if (!pinned && counted + fresh.length > this.options.maxOutbound) {
       throw new PeerError(
         'PEER_LIMIT',
-        `at most ${this.options.maxOutbound} outgoing peers: ${this.outbound.size} already, ${fresh.length} more asked`,
+        `at most ${this.options.maxOutbound} outgoing peers: ${counted} already, ${fresh.length} more asked`,
       );
     }
     for (const url of fresh) {
       if (persist) this.service.store.putPeer(url);
-      const entry: Outbound = { url, attempts: 0, timer: undefined, peer: undefined, socket: undefined };
+      const entry: Outbound = {
+        url,
+        pinned,
+        attempts: 0,
+        timer: undefined,
+        peer: undefined,
+        socket: undefined,
+      };
       this.outbound.set(url, entry);
       this.dial(entry);
     }
@@ -258,6 +293,12 @@ export class P2PNetwork {
 
   private scheduleRedial(entry: Outbound): void {
     if (this.closed || !this.outbound.has(entry.url)) return;
+    if (!entry.pinned && entry.attempts >= this.options.maxDialFailures) {
+      // a dead peer (or one added to fill the slots) gives its slot back after its backoff
+      this.logger.warn({ url: entry.url, attempts: entry.attempts }, 'peer unreachable: evicted');
+      this.forget(entry);
+      return;
+    }
     const delay = Math.min(
       this.options.reconnectMaxMs,
       this.options.reconnectMinMs * 2 ** Math.min(entry.attempts, 16),

@@ -66,6 +66,7 @@ export class ChainStore extends SqliteFile implements LedgerView {
       ),
       getBlock: db.prepare<[string], { bytes: Buffer }>('SELECT bytes FROM blocks WHERE hash = ?'),
       putPeer: db.prepare('INSERT OR IGNORE INTO peers (url) VALUES (?)'),
+      removePeer: db.prepare('DELETE FROM peers WHERE url = ?'),
       allPeers: db.prepare<[], { url: string }>('SELECT url FROM peers ORDER BY url'),
       hasBlock: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM blocks WHERE hash = ?'),
       putBlock: db.prepare('INSERT OR IGNORE INTO blocks (hash, bytes) VALUES (?, ?)'),
@@ -143,6 +144,10 @@ export class ChainStore extends SqliteFile implements LedgerView {
 
   putPeer(url: string): void {
     this.stmt.putPeer.run(url);
+  }
+
+  removePeer(url: string): void {
+    this.stmt.removePeer.run(url);
   }
 
   allPeers(): string[] {

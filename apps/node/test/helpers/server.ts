@@ -20,6 +20,7 @@ import {
 } from '@powcoin/core';
 import type { WebSocketServer } from 'ws';
 import { createApiApp } from '../../src/api/app.js';
+import { cookieAuthorization } from '../../src/api/auth.js';
 import { NodeService } from '../../src/nodeService.js';
 import { DEFAULT_P2P_OPTIONS, P2PNetwork, type P2POptions } from '../../src/p2p/network.js';
 import { createPushServer, DEFAULT_PUSH_LIMITS, type PushLimits } from '../../src/ws/pushServer.js';
@@ -71,10 +72,17 @@ export async function startTestNode(
     reconnectMaxMs: 1000,
     ...options.p2p,
   });
-  const app = createApiApp(service, p2p, {
-    requestsPerMinute: options.requestsPerMinute ?? 100_000,
-    limitLoopback: options.limitLoopback ?? options.requestsPerMinute !== undefined,
-  });
+  // the operator's credential, as the CLI writes it; `call` sends it (the admin routes need it)
+  const cookie = 'test-cookie';
+  const app = createApiApp(
+    service,
+    p2p,
+    {
+      requestsPerMinute: options.requestsPerMinute ?? 100_000,
+      limitLoopback: options.limitLoopback ?? options.requestsPerMinute !== undefined,
+    },
+    cookie,
+  );
   const server: Server = app.listen(options.port ?? 0, '127.0.0.1');
   const push = createPushServer(service, { ...DEFAULT_PUSH_LIMITS, ...options.push });
   await new Promise((resolve) => server.once('listening', resolve));
@@ -87,7 +95,10 @@ export async function startTestNode(
   const call: TestNode['call'] = async (method, path, body, raw) => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
+      headers: {
+        authorization: cookieAuthorization(cookie),
+        ...(body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
