@@ -91,11 +91,14 @@ const SUMMARY_FILE = join(root, 'packages', 'system', '.system-summary.jsonl');
 function systemSummary(file = SUMMARY_FILE) {
   if (!existsSync(file)) return undefined;
   const sum = { blocks: 0, payouts: 0, reorgs: 0, kills: 0, fuzz: 0 };
+  const hostile = [];
   for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
     const counts = JSON.parse(line);
     for (const key of Object.keys(sum)) sum[key] += counts[key] ?? 0;
+    if (typeof counts.hostile === 'string') hostile.push(counts.hostile);
   }
-  return `system tests checked: ${sum.blocks} blocks, ${sum.payouts} payouts, ${sum.reorgs} partitions healed, ${sum.kills} kills survived, ${sum.fuzz} fuzz cases`;
+  const checked = `system tests checked: ${sum.blocks} blocks, ${sum.payouts} payouts, ${sum.reorgs} partitions healed, ${sum.kills} kills survived, ${sum.fuzz} fuzz cases`;
+  return [checked, ...hostile].join('\n');
 }
 
 function workspacePackagesWithTests() {

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 export const SUMMARY_FILE = join(new URL('..', import.meta.url).pathname, '.system-summary.jsonl');
 
 export function record(
-  counts: Partial<Record<'blocks' | 'payouts' | 'reorgs' | 'kills' | 'fuzz', number>>,
+  counts: Partial<Record<'blocks' | 'payouts' | 'reorgs' | 'kills' | 'fuzz', number>> & { hostile?: string },
 ): void {
   appendFileSync(SUMMARY_FILE, `${JSON.stringify(counts)}\n`);
 }
