@@ -49,8 +49,9 @@ export class BanList {
 }
 
 /**
- * What an inbound peer is banned by: its IP address (an IPv4-mapped IPv6 address as plain IPv4),
- * never a port (a new connection gets a new one) nor a URL it claims. `undefined` for loopback
+ * What an inbound peer is banned by: its IPv4 address (an IPv4-mapped IPv6 address as plain IPv4)
+ * or its IPv6 /64 (one host is routinely given a whole /64, so a ban by /128 is escaped by picking
+ * the next address, as Bitcoin Core bans subnets), never a port (a new connection gets a new one) nor a URL it claims. `undefined` for loopback
  * and unknown addresses: every local process shares them, so such a peer is only disconnected,
  * as Bitcoin Core does for local peers.
  */
@@ -60,5 +61,19 @@ export function inboundBanKey(remoteAddress: string | undefined): string | undef
   const family = isIP(address);
   if (family === 0) return undefined;
   if (family === 4 ? address.startsWith('127.') : address === '::1') return undefined;
-  return address;
+  return family === 4 ? address : ipv6Prefix64(address);
+}
+
+/** The first four groups of a valid IPv6 address, as `a:b:c:d::/64` (zeros unpadded). */
+function ipv6Prefix64(address: string): string {
+  const [head, tail] = address.split('::');
+  const groups = (part: string | undefined) => (part ? part.split(':') : []);
+  const front = groups(head);
+  const back = tail === undefined ? [] : groups(tail);
+  const missing = 8 - front.length - back.length - (back.at(-1)?.includes('.') ? 1 : 0);
+  const all = [...front, ...Array<string>(Math.max(missing, 0)).fill('0'), ...back];
+  return `${all
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
 }
