@@ -445,8 +445,9 @@ export class P2PNetwork {
         this.punish(peer, `${peer.unconnectedBlocks} blocks in a row that do not connect`);
         return;
       }
-      // ask for headers once per run of unconnected blocks, not once per block
-      if (peer.unconnectedBlocks === 1) void this.sync(peer);
+      // each may mean the node is behind: ask for headers again (a sync that brings headers
+      // starts the count over), until the peer has sent too many that lead nowhere
+      void this.sync(peer);
       return;
     }
     peer.unconnectedBlocks = 0;
@@ -540,7 +541,10 @@ export class P2PNetwork {
           break;
         }
         totalAdded += added;
-        if (added > 0) peer.uselessBatches = 0;
+        if (added > 0) {
+          peer.uselessBatches = 0;
+          peer.unconnectedBlocks = 0;
+        }
         if (headers.length < MAX_HEADERS_PER_MESSAGE) break;
         const last = hashToHex(headerHash(headers[headers.length - 1] as (typeof headers)[number]));
         locator = [last, ...chain.locator()].slice(0, 64);
